@@ -62,7 +62,7 @@ public final class PcapWriter implements AutoCloseable {
     public static PcapWriter create(Path path) throws IOException {
         return create(FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING), ByteOrder.LITTLE_ENDIAN, Resolution.NANOSECONDS,
-                PcapFrame.LINKTYPE_ETHERNET);
+                PcapFrame.LINKTYPE_ETHERNET, DEFAULT_SNAPLEN);
     }
 
     /**
@@ -72,15 +72,19 @@ public final class PcapWriter implements AutoCloseable {
      * @param order byte order of the header and record fields
      * @param resolution timestamp resolution
      * @param linkType link type written in the header ({@link #writeUdp} requires Ethernet)
+     * @param snaplen snaplen written in the header (informative; frames are never cut)
      * @return the writer
      * @throws IOException if the header cannot be written
      */
-    public static PcapWriter create(WritableByteChannel channel, ByteOrder order, Resolution resolution, int linkType)
-            throws IOException {
+    public static PcapWriter create(WritableByteChannel channel, ByteOrder order, Resolution resolution, int linkType,
+            int snaplen) throws IOException {
         if (linkType < 0 || linkType > 0xffff) {
             throw new IllegalArgumentException("link type must be 0..65535, got " + linkType);
         }
-        return new PcapWriter(channel, order, resolution, linkType, DEFAULT_SNAPLEN);
+        if (snaplen < 0) {
+            throw new IllegalArgumentException("snaplen must be >= 0, got " + snaplen);
+        }
+        return new PcapWriter(channel, order, resolution, linkType, snaplen);
     }
 
     /**
