@@ -1,6 +1,7 @@
 package io.spead4j.net;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * One captured frame, filled in place by {@link PcapReader#next(PcapFrame)}: a reusable flyweight. The bytes
@@ -78,6 +79,6 @@ public final class PcapFrame {
 
     /** @return a copy of the captured bytes (for tests and tools) */
     public byte[] toByteArray() {
-        return data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        return data().toArray(ValueLayout.JAVA_BYTE);
     }
 }

@@ -274,7 +274,11 @@ public final class PcapReader implements AutoCloseable {
                     readSimplePacket(block, length);
                     return true;
                 }
-                default -> LOG.trace("skipping pcapng block of type 0x{} ({} bytes)", Integer.toHexString(type), length);
+                default -> {
+                    if (LOG.isTraceEnabled()) {
+                        LOG.trace("skipping pcapng block of type 0x{} ({} bytes)", Integer.toHexString(type), length);
+                    }
+                }
             }
         }
     }
