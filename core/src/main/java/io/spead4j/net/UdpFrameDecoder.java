@@ -67,7 +67,8 @@ public final class UdpFrameDecoder {
     }
 
     /**
-     * Decodes a frame read by {@link PcapReader}.
+     * Decodes a frame read by {@link PcapReader}: frames with fewer captured bytes than their original length
+     * are rejected, and only the original length is examined.
      *
      * @param frame the frame
      * @return {@link FrameReject#OK} or why no payload was found
@@ -76,7 +77,8 @@ public final class UdpFrameDecoder {
         if (frame.capturedLength() < frame.originalLength()) {
             return reject(FrameReject.TRUNCATED);
         }
-        return decode(frame.linkType(), frame.segment(), frame.offset(), frame.capturedLength());
+        // like spead2, look only at the frame's original length (a caplen above it would be bogus)
+        return decode(frame.linkType(), frame.segment(), frame.offset(), frame.originalLength());
     }
 
     /**

@@ -112,6 +112,11 @@ class UdpFrameDecoderTest {
         truncated.set(MemorySegment.ofArray(f), 0, f.length, f.length + 1, PcapFrame.LINKTYPE_ETHERNET, 0, 0);
         assertThat(udp.decode(truncated)).isEqualTo(FrameReject.TRUNCATED);
         assertThat(udp.status()).isEqualTo(FrameReject.TRUNCATED);
+        // a captured length above the original one: only the original length counts, as in spead2
+        PcapFrame longer = new PcapFrame();
+        longer.set(MemorySegment.ofArray(java.util.Arrays.copyOf(f, f.length + 8)), 0, f.length + 8, f.length - 1,
+                PcapFrame.LINKTYPE_ETHERNET, 0, 0);
+        assertThat(udp.decode(longer)).isEqualTo(FrameReject.BAD_IP_TOTAL_LENGTH);
     }
 
     @Test
