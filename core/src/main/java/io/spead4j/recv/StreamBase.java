@@ -147,27 +147,32 @@ public abstract class StreamBase implements AutoCloseable {
             if (batch.streamWasStopped) {
                 return;
             }
+            // spead2 stops (flushes) before merging; merging first gives the same totals and makes them
+            // complete by the time a consumer sees the stream end.
+            if (!(batch.packets == 0 && batch.stopped)) {
+                mergeBatch(batch);
+            }
             if (batch.stopped) {
                 stopReceived();
             }
-            if (batch.packets == 0 && batch.stopped) {
-                return;
-            }
-            synchronized (statsLock) {
-                stats[StreamConfig.STAT_PACKETS] += batch.packets;
-                stats[StreamConfig.STAT_BATCHES]++;
-                stats[StreamConfig.STAT_HEAPS] += batch.completeHeaps + batch.evicted;
-                stats[StreamConfig.STAT_INCOMPLETE_HEAPS_EVICTED] += batch.evicted;
-                stats[StreamConfig.STAT_SINGLE_PACKET_HEAPS] += batch.singlePacketHeaps;
-                stats[StreamConfig.STAT_SEARCH_DIST] += batch.searchDist;
-                stats[StreamConfig.STAT_MAX_BATCH] = Math.max(stats[StreamConfig.STAT_MAX_BATCH], batch.packets);
-                List<StreamStatConfig> statConfig = config.stats();
-                for (int i = StreamConfig.STAT_CUSTOM; i < stats.length; i++) {
-                    stats[i] = statConfig.get(i).mode().combine(stats[i], batchStats[i]);
-                }
-            }
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void mergeBatch(Batch batch) {
+        synchronized (statsLock) {
+            stats[StreamConfig.STAT_PACKETS] += batch.packets;
+            stats[StreamConfig.STAT_BATCHES]++;
+            stats[StreamConfig.STAT_HEAPS] += batch.completeHeaps + batch.evicted;
+            stats[StreamConfig.STAT_INCOMPLETE_HEAPS_EVICTED] += batch.evicted;
+            stats[StreamConfig.STAT_SINGLE_PACKET_HEAPS] += batch.singlePacketHeaps;
+            stats[StreamConfig.STAT_SEARCH_DIST] += batch.searchDist;
+            stats[StreamConfig.STAT_MAX_BATCH] = Math.max(stats[StreamConfig.STAT_MAX_BATCH], batch.packets);
+            List<StreamStatConfig> statConfig = config.stats();
+            for (int i = StreamConfig.STAT_CUSTOM; i < stats.length; i++) {
+                stats[i] = statConfig.get(i).mode().combine(stats[i], batchStats[i]);
+            }
         }
     }
 
