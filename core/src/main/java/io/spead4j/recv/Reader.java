@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  * Override {@link #closeSource()} if a blocked read must be woken by closing something (a socket);
  * otherwise the reader's thread is interrupted when the stream stops. Readers never throw: a
- * {@link RuntimeException} escaping {@link #readLoop()} is logged and ends the reader.
+ * {@link RuntimeException} escaping {@link #readLoop()} is logged and ends the reader and
+ * stops the stream like the end of the source.
  */
 abstract class Reader {
     private static final Logger LOG = LoggerFactory.getLogger(Reader.class);
@@ -68,7 +69,13 @@ abstract class Reader {
         } catch (InterruptedException e) {
             LOG.debug("reader {} interrupted: stopping", this);
         } catch (RuntimeException e) {
-            LOG.warn("reader {} failed", this, e);
+            LOG.warn("reader {} failed; stopping the stream as at the end of its data", this, e);
+            Batch b = stream.beginBatch(batch);
+            try {
+                b.stop();
+            } finally {
+                stream.endBatch(b);
+            }
         } finally {
             synchronized (this) {
                 thread = null;

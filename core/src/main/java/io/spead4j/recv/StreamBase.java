@@ -355,8 +355,8 @@ public abstract class StreamBase implements AutoCloseable {
             }
             stopReaders = true;
         }
-        afterStopReceived();
         stoppedLatch.countDown();
+        afterStopReceived();
     }
 
     /**
