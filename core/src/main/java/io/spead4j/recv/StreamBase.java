@@ -111,6 +111,17 @@ public abstract class StreamBase implements AutoCloseable {
      */
     abstract void liveHeapReady(LiveHeap heap);
 
+    /**
+     * Creates the live heap for the first packet of a heap (caller holds the lock). A chunk stream overrides
+     * this to place payload in chunk memory instead of the configured allocator.
+     *
+     * @param firstPacket the decoded packet that starts the heap
+     * @return a new live heap
+     */
+    LiveHeap createLiveHeap(PacketDecoder firstPacket) {
+        return new LiveHeap(firstPacket.heapCnt(), firstPacket.heapAddressBits(), allocator);
+    }
+
     /** Called (without the stream's lock) when the user calls {@link #stop()}, before the stream is flushed. */
     void beforeUserStop() {
         // nothing by default
@@ -213,6 +224,11 @@ public abstract class StreamBase implements AutoCloseable {
      * @return true if the packet was accepted by a live heap
      */
     final boolean processPacket(Batch batch, PacketDecoder p) {
+        if (stopped) {
+            // only possible if a heap-ready hook stopped the stream from inside this batch
+            batch.stop();
+            return false;
+        }
         batch.packets++;
         long heapLength = p.heapLength();
         if (heapLength < 0 && !allowUnsized) {
@@ -261,7 +277,7 @@ public abstract class StreamBase implements AutoCloseable {
                 unlink(slot);
                 liveHeapReady(old);
             }
-            slots[slot] = new LiveHeap(cnt, p.heapAddressBits(), allocator);
+            slots[slot] = createLiveHeap(p);
             chainNext[slot] = buckets[bucket];
             buckets[bucket] = slot;
             fresh = true;
@@ -347,6 +363,9 @@ public abstract class StreamBase implements AutoCloseable {
 
     /** Stops the stream (caller holds the lock): flush, stop readers, subclass hook. */
     private void stopReceived() {
+        if (stopped) {
+            return; // a heap-ready hook already stopped the stream from inside the batch
+        }
         stopped = true;
         flushLocked();
         synchronized (readerLock) {
