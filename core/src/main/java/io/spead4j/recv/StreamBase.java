@@ -298,7 +298,9 @@ public abstract class StreamBase implements AutoCloseable {
             }
         } else if (result == LiveHeap.OVERSIZED) {
             oversized.incrementAndGet();
-            LOG.debug("packet of heap {} rejected: heap would exceed maxHeapSize or memory is exhausted", cnt);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("packet of heap {} rejected: heap would exceed maxHeapSize or memory is exhausted", cnt);
+            }
             if (fresh) {
                 unlink(slot);
                 heap.release();

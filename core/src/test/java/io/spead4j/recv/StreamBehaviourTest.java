@@ -297,4 +297,38 @@ class StreamBehaviourTest {
         assertThat(s.getStats().get("mine")).isEqualTo(2);
         assertThat(s.getStats().size()).isEqualTo(10);
     }
+    @Test
+    void repeatedPointersAcrossPacketsAreStoredOnce() {
+        RecordingStream s = new RecordingStream(new StreamConfig());
+        byte[][] packets = new byte[3][];
+        for (int k = 0; k < 3; k++) {
+            TestPackets b = packet(1).heapLength(120).offset(40L * k).payload(40, k);
+            for (int i = 0; i < 40; i++) {
+                if (i % 2 == 0) {
+                    b.address(0x1000 + i, i * 3L);
+                } else {
+                    b.immediate(0x1000 + i, 40 - i);
+                }
+            }
+            b.address(0, 120); // NULL pointer at the end: never an item itself
+            packets[k] = b.build();
+        }
+        s.batch(packets);
+        Heap h = (Heap) s.heaps.getFirst();
+        assertThat(h.items()).hasSize(40);
+        // addressed items first (by address), each 6 bytes long, then immediates by ascending value
+        assertThat(h.items().subList(0, 20)).allMatch(it -> !it.immediate() && it.length() == 6);
+        assertThat(h.items().get(20).immediateValue()).isEqualTo(1);
+        assertThat(h.items().get(39).immediateValue()).isEqualTo(39);
+        assertThat(h.items().get(39).id()).isEqualTo(0x1001L);
+    }
+    @Test
+    void ofTwoAddressPointersWithTheSameAddressTheFirstSeenIsDroppedAsEmpty() {
+        RecordingStream s = new RecordingStream(new StreamConfig());
+        s.batch(packet(1).heapLength(20).address(0x1000, 0).address(0x1001, 10).address(0x1002, 10)
+                .payload(20, 0).build());
+        Heap h = (Heap) s.heaps.getFirst();
+        assertThat(h.items()).extracting(RawItem::id).containsExactly(0x1000L, 0x1002L);
+        assertThat(h.items()).extracting(RawItem::length).containsExactly(10, 10);
+    }
 }
