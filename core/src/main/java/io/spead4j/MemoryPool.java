@@ -1,0 +1,156 @@
+package io.spead4j;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.Objects;
+
+/**
+ * A {@link MemoryAllocator} that reuses buffers, spead2's {@code MemoryPool}. Requests of
+ * {@code lower <= size <= upper} bytes get a buffer of exactly {@code upper} bytes from a LIFO stack of free
+ * buffers (a fresh one from the underlying allocator when the stack is empty); other sizes bypass the pool.
+ * A freed buffer of {@code upper} bytes goes back on the stack while it holds fewer than {@code maxFree}
+ * buffers, otherwise to the underlying allocator. {@code initial} buffers are allocated up front; with
+ * {@code lowWater > 0}, whenever an allocation leaves fewer than {@code lowWater} free buffers, a background
+ * thread refills the stack to {@code initial}. Thread-safe.
+ */
+public final class MemoryPool implements MemoryAllocator {
+    private final long lower;
+    private final long upper;
+    private final int maxFree;
+    private final int initial;
+    private final int lowWater;
+    private final MemoryAllocator underlying;
+    private final ArrayDeque<MemorySegment> free = new ArrayDeque<>();
+    private boolean refilling;
+
+    /**
+     * Creates a pool over the plain allocator, without background refill.
+     *
+     * @param lower smallest request served by the pool
+     * @param upper largest request served by the pool, and the size of pooled buffers
+     * @param maxFree most free buffers kept
+     * @param initial buffers allocated up front, at most {@code maxFree}
+     * @throws IllegalArgumentException on inconsistent arguments
+     */
+    public MemoryPool(long lower, long upper, int maxFree, int initial) {
+        this(lower, upper, maxFree, initial, 0, MemoryAllocator.plain());
+    }
+
+    /**
+     * Creates a pool.
+     *
+     * @param lower smallest request served by the pool, at least 0
+     * @param upper largest request served by the pool and size of pooled buffers, {@code >= lower}
+     * @param maxFree most free buffers kept, at least 0
+     * @param initial buffers allocated up front, {@code 0 <= initial <= maxFree}
+     * @param lowWater refill threshold, {@code 0 <= lowWater <= initial} (0: no refill)
+     * @param underlying where buffers come from
+     * @throws IllegalArgumentException on inconsistent arguments
+     */
+    public MemoryPool(long lower, long upper, int maxFree, int initial, int lowWater, MemoryAllocator underlying) {
+        if (lower < 0 || upper < lower) {
+            throw new IllegalArgumentException("need 0 <= lower <= upper, got lower=" + lower + ", upper=" + upper);
+        }
+        if (maxFree < 0 || initial < 0 || initial > maxFree) {
+            throw new IllegalArgumentException("need 0 <= initial <= maxFree, got initial=" + initial
+                    + ", maxFree=" + maxFree);
+        }
+        if (lowWater < 0 || lowWater > initial) {
+            throw new IllegalArgumentException("need 0 <= lowWater <= initial, got lowWater=" + lowWater
+                    + ", initial=" + initial);
+        }
+        this.lower = lower;
+        this.upper = upper;
+        this.maxFree = maxFree;
+        this.initial = initial;
+        this.lowWater = lowWater;
+        this.underlying = Objects.requireNonNull(underlying, "underlying");
+        for (int i = 0; i < initial; i++) {
+            free.push(underlying.allocate(upper));
+        }
+    }
+
+    @Override
+    public MemorySegment allocate(long size) {
+        if (size < lower || size > upper) {
+            return underlying.allocate(size);
+        }
+        MemorySegment segment;
+        boolean refill = false;
+        synchronized (free) {
+            segment = free.pollFirst();
+            if (lowWater > 0 && free.size() < lowWater && !refilling) {
+                refilling = true;
+                refill = true;
+            }
+        }
+        if (refill) {
+            Thread.ofVirtual().name("spead4j-memory-pool-refill").start(this::refill);
+        }
+        return segment != null ? segment : underlying.allocate(upper);
+    }
+
+    private void refill() {
+        try {
+            while (true) {
+                synchronized (free) {
+                    if (free.size() >= initial) {
+                        return;
+                    }
+                }
+                MemorySegment segment = underlying.allocate(upper);
+                synchronized (free) {
+                    if (free.size() >= maxFree) {
+                        return;
+                    }
+                    free.push(segment);
+                }
+            }
+        } finally {
+            synchronized (free) {
+                refilling = false;
+            }
+        }
+    }
+
+    @Override
+    public void free(MemorySegment segment) {
+        if (segment.byteSize() == upper) {
+            synchronized (free) {
+                if (free.size() < maxFree) {
+                    free.push(segment);
+                    return;
+                }
+            }
+        }
+        underlying.free(segment);
+    }
+
+    /** @return the number of free buffers in the pool */
+    public int freeCount() {
+        synchronized (free) {
+            return free.size();
+        }
+    }
+
+    /** @return the smallest request served by the pool */
+    public long lower() {
+        return lower;
+    }
+
+    /** @return the largest request served by the pool, the size of its buffers */
+    public long upper() {
+        return upper;
+    }
+
+    /** @return the most free buffers kept */
+    public int maxFree() {
+        return maxFree;
+    }
+
+    @Override
+    public String toString() {
+        return "MemoryPool(lower=" + lower + ", upper=" + upper + ", maxFree=" + maxFree + ", initial=" + initial
+                + ", lowWater=" + lowWater + ")";
+    }
+}

@@ -1,0 +1,42 @@
+package io.spead4j.recv;
+
+import io.spead4j.wire.PacketDecoder;
+
+/**
+ * The state of one reader batch, spead2's {@code add_packet_state}: the reader's reusable packet decoder,
+ * the batch's counters (merged into the stream's statistics when the batch ends) and whether the stream
+ * must stop at the end of the batch. Owned by one reader; used only between
+ * {@link StreamBase#beginBatch} and {@link StreamBase#endBatch}.
+ */
+final class Batch {
+    final PacketDecoder decoder = new PacketDecoder();
+    long packets;
+    long completeHeaps;
+    long evicted;
+    long singlePacketHeaps;
+    long searchDist;
+    /** The stream had already stopped when the batch began: nothing is processed or counted. */
+    boolean streamWasStopped;
+    /** The stream stops when the batch ends (stop item, end of source). */
+    boolean stopped;
+
+    void reset(boolean streamStopped) {
+        packets = 0;
+        completeHeaps = 0;
+        evicted = 0;
+        singlePacketHeaps = 0;
+        searchDist = 0;
+        streamWasStopped = streamStopped;
+        stopped = streamStopped;
+    }
+
+    /** @return true if no more packets may be added in this batch */
+    boolean isStopped() {
+        return stopped;
+    }
+
+    /** Marks that the source ended: the stream stops when the batch ends. */
+    void stop() {
+        stopped = true;
+    }
+}

@@ -1,0 +1,146 @@
+package io.spead4j.recv;
+
+import io.spead4j.BugCompat;
+import io.spead4j.DecodedHeap;
+import io.spead4j.Descriptor;
+import io.spead4j.FormatEntry;
+import io.spead4j.MemoryAllocator;
+import io.spead4j.RawItem;
+import io.spead4j.Spead;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A contiguous received heap, spead2's {@code recv::Heap}: items (views of the heap's payload memory) and
+ * the descriptors it carries. The payload comes from the stream's {@link MemoryAllocator}; call
+ * {@link #release()} when done to give it back (needed for a {@link io.spead4j.MemoryPool} to reuse it;
+ * with the plain allocator the garbage collector reclaims it anyway). Item views must not be used after
+ * {@link #release()}.
+ */
+public final class Heap extends HeapBase implements DecodedHeap {
+    private final AtomicReference<MemorySegment> payload;
+    private final MemoryAllocator allocator;
+
+    private Heap(LiveHeap heap, int bugCompat, MemorySegment payload) {
+        super(heap, bugCompat, true, payload);
+        this.payload = new AtomicReference<>(payload);
+        this.allocator = heap.allocator();
+    }
+
+    /** Freezes a contiguous live heap, taking over its payload. */
+    static Heap freeze(LiveHeap heap, int bugCompat) {
+        return new Heap(heap, bugCompat, heap.takePayload());
+    }
+
+    /** @return true: a {@code Heap} is always contiguous */
+    @Override
+    public boolean isContiguous() {
+        return true;
+    }
+
+    /**
+     * Decodes the descriptors (items 0x05) in item order (SPEAD2-BEHAVIOUR.md §4.2): each descriptor's bytes
+     * are parsed as back-to-back SPEAD packets by a private in-order stream (max heaps 1, this heap's
+     * bug-compat mask); descriptors without an id are dropped. Names and descriptions are decoded as
+     * ISO-8859-1 (byte for byte). Decoded on every call.
+     *
+     * @return the descriptors
+     */
+    @Override
+    public List<Descriptor> descriptors() {
+        DescriptorParser parser = null;
+        for (RawItem item : items()) {
+            if (item.id() == Spead.DESCRIPTOR_ID) {
+                if (parser == null) {
+                    parser = new DescriptorParser(flavour().bugCompat());
+                }
+                parser.parse(MemorySegment.ofBuffer(item.value()));
+            }
+        }
+        if (parser == null) {
+            return List.of();
+        }
+        parser.stop();
+        return parser.descriptors();
+    }
+
+    /** Converts a frozen descriptor heap into a descriptor (spead2's {@code to_descriptor}). */
+    Descriptor toDescriptor() {
+        int immediateSize = flavour().heapAddressBytes();
+        int idSize = Long.BYTES - immediateSize;
+        int bugCompat = flavour().bugCompat();
+        long id = 0;
+        String name = "";
+        String description = "";
+        String numpyHeader = "";
+        List<Long> shape = new ArrayList<>();
+        List<FormatEntry> format = new ArrayList<>();
+        for (RawItem item : items()) {
+            ByteBuffer v = item.value();
+            int length = v.remaining();
+            switch ((int) Math.min(item.id(), Integer.MAX_VALUE)) {
+                case Spead.DESCRIPTOR_ID_ID -> {
+                    if (item.immediate()) {
+                        id = loadBigEndian(v, 0, length);
+                    }
+                }
+                case Spead.DESCRIPTOR_NAME_ID -> name = string(v);
+                case Spead.DESCRIPTOR_DESCRIPTION_ID -> description = string(v);
+                case Spead.DESCRIPTOR_FORMAT_ID -> {
+                    int field = (bugCompat & BugCompat.DESCRIPTOR_WIDTHS) != 0 ? 4 : 1 + idSize;
+                    for (int i = 0; i + field <= length; i += field) {
+                        char code = (char) (v.get(i) & 0xFF);
+                        format.add(new FormatEntry(code, loadBigEndian(v, i + 1, field - 1)));
+                    }
+                }
+                case Spead.DESCRIPTOR_SHAPE_ID -> {
+                    int field = (bugCompat & BugCompat.DESCRIPTOR_WIDTHS) != 0 ? 8 : 1 + immediateSize;
+                    int mask = (bugCompat & BugCompat.SHAPE_BIT_1) != 0 ? 2 : 1;
+                    for (int i = 0; i + field <= length; i += field) {
+                        boolean variable = (v.get(i) & mask) != 0;
+                        shape.add(variable ? -1L : loadBigEndian(v, i + 1, field - 1));
+                    }
+                }
+                case Spead.DESCRIPTOR_DTYPE_ID -> numpyHeader = string(v);
+                default -> {
+                    // other ids are ignored
+                }
+            }
+        }
+        if (!numpyHeader.isEmpty()) {
+            shape.clear();
+            format.clear();
+        }
+        return new Descriptor(id, name, description, shape, format, numpyHeader);
+    }
+
+    private static long loadBigEndian(ByteBuffer v, int offset, int length) {
+        long x = 0;
+        for (int i = 0; i < length; i++) {
+            x = (x << 8) | (v.get(offset + i) & 0xFF);
+        }
+        return x;
+    }
+
+    private static String string(ByteBuffer v) {
+        byte[] bytes = new byte[v.remaining()];
+        v.duplicate().get(bytes);
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Gives the payload memory back to the stream's allocator. Idempotent. Item values must not be read
+     * afterwards.
+     */
+    public void release() {
+        MemorySegment p = payload.getAndSet(null);
+        if (p != null) {
+            allocator.free(p);
+        }
+    }
+}

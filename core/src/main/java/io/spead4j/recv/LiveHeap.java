@@ -1,0 +1,292 @@
+package io.spead4j.recv;
+
+import io.spead4j.MemoryAllocator;
+import io.spead4j.Spead;
+import io.spead4j.wire.ItemPointer;
+import io.spead4j.wire.PacketDecoder;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A heap being assembled from packets, spead2's {@code live_heap} (SPEAD2-BEHAVIOUR.md §2.3 to §2.5):
+ * payload placement, payload ranges, pointer collection with de-duplication, completeness tests. Used by
+ * one thread at a time (under the stream's lock). Allocates per heap, not per packet (except to grow).
+ */
+final class LiveHeap {
+    /** {@link #addPacket} result: the packet was rejected. */
+    static final int REJECTED = 0;
+    /** {@link #addPacket} result: the packet was accepted. */
+    static final int ACCEPTED = 1;
+    /** {@link #addPacket} result: rejected because the heap would exceed the size cap (or allocation failed). */
+    static final int OVERSIZED = 2;
+
+    private static final int LINEAR_SEARCH_LIMIT = 16;
+
+    private final long cnt;
+    private final int addressBits;
+    private final MemoryAllocator allocator;
+    private long heapLength = -1;
+    private long receivedLength;
+    private long minLength;
+    private boolean endOfStream;
+    private MemorySegment payload;
+    private long reserved;
+    private long[] pointers = new long[8];
+    private int pointerCount;
+    private long[] seenTable; // open addressing; 0 stored via seenZero
+    private int seenSize;
+    private boolean seenZero;
+    private PayloadRanges ranges;
+
+    LiveHeap(long cnt, int addressBits, MemoryAllocator allocator) {
+        this.cnt = cnt;
+        this.addressBits = addressBits;
+        this.allocator = allocator;
+    }
+
+    /**
+     * Offers a decoded packet of this heap's cnt.
+     *
+     * @param p the decoded packet
+     * @param allowOutOfOrder the stream's out-of-order setting
+     * @param maxHeapSize the stream's heap size cap
+     * @return {@link #ACCEPTED}, {@link #REJECTED} or {@link #OVERSIZED}
+     */
+    int addPacket(PacketDecoder p, boolean allowOutOfOrder, long maxHeapSize) {
+        long packetHeapLength = p.heapLength();
+        if (heapLength >= 0 && packetHeapLength >= 0 && packetHeapLength != heapLength) {
+            return REJECTED;
+        }
+        if (packetHeapLength >= 0 && packetHeapLength < minLength) {
+            return REJECTED;
+        }
+        if (p.heapAddressBits() != addressBits) {
+            return REJECTED;
+        }
+        long offset = p.payloadOffset();
+        long length = p.payloadLength();
+        long target = -1;
+        boolean exact = false;
+        if (packetHeapLength >= 0) {
+            if (heapLength < 0) {
+                target = Math.max(minLength, packetHeapLength);
+                exact = true;
+            }
+        } else {
+            target = Math.max(minLength, offset + length);
+        }
+        if (target > maxHeapSize) {
+            return OVERSIZED;
+        }
+        if (target > reserved && !reserve(target, exact, maxHeapSize)) {
+            return OVERSIZED;
+        }
+        if (allowOutOfOrder) {
+            if (ranges == null) {
+                ranges = new PayloadRanges();
+            }
+            if (!ranges.add(offset, offset + length)) {
+                return REJECTED;
+            }
+        } else if (offset != receivedLength) {
+            return REJECTED;
+        }
+        // accepted: modify state
+        if (packetHeapLength >= 0) {
+            if (heapLength < 0) {
+                heapLength = packetHeapLength;
+                minLength = Math.max(minLength, heapLength);
+            }
+        } else {
+            minLength = Math.max(minLength, offset + length);
+        }
+        addPointers(p);
+        if (length > 0) {
+            MemorySegment.copy(p.segment(), p.payloadStart(), payload, offset, length);
+            receivedLength += length;
+        }
+        return ACCEPTED;
+    }
+
+    private boolean reserve(long size, boolean exact, long maxHeapSize) {
+        long newSize = size;
+        if (!exact && size < reserved * 2) {
+            long doubled = reserved > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : reserved * 2;
+            newSize = Math.max(size, Math.min(doubled, maxHeapSize));
+        }
+        MemorySegment fresh;
+        try {
+            fresh = allocator.allocate(newSize);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            return false;
+        }
+        if (fresh == null || fresh.byteSize() < newSize) {
+            return false;
+        }
+        if (payload != null) {
+            MemorySegment.copy(payload, 0, fresh, 0, reserved);
+            allocator.free(payload);
+        }
+        payload = fresh;
+        reserved = newSize;
+        return true;
+    }
+
+    private void addPointers(PacketDecoder p) {
+        int n = p.pointerCount();
+        for (int i = 0; i < n; i++) {
+            long pointer = p.pointer(i);
+            boolean immediate = pointer < 0;
+            if (!immediate) {
+                minLength = Math.max(minLength, ItemPointer.value(pointer, addressBits));
+            }
+            long id = ItemPointer.id(pointer, addressBits);
+            if (id == 0 || id > Spead.PAYLOAD_LENGTH_ID) {
+                if (addIfAbsent(pointer) && id == Spead.STREAM_CTRL_ID && immediate
+                        && ItemPointer.value(pointer, addressBits) == Spead.CTRL_STREAM_STOP) {
+                    endOfStream = true;
+                }
+            }
+        }
+    }
+
+    private boolean addIfAbsent(long pointer) {
+        if (seenTable == null) {
+            for (int i = 0; i < pointerCount; i++) {
+                if (pointers[i] == pointer) {
+                    return false;
+                }
+            }
+            append(pointer);
+            if (pointerCount > LINEAR_SEARCH_LIMIT) {
+                seenTable = new long[64];
+                for (int i = 0; i < pointerCount; i++) {
+                    tableInsert(pointers[i]);
+                }
+            }
+            return true;
+        }
+        if (!tableInsert(pointer)) {
+            return false;
+        }
+        append(pointer);
+        return true;
+    }
+
+    private void append(long pointer) {
+        if (pointerCount == pointers.length) {
+            pointers = Arrays.copyOf(pointers, pointerCount * 2);
+        }
+        pointers[pointerCount++] = pointer;
+    }
+
+    /** Inserts into the hash set; returns false if present. */
+    private boolean tableInsert(long pointer) {
+        if (pointer == 0) {
+            if (seenZero) {
+                return false;
+            }
+            seenZero = true;
+            return true;
+        }
+        if ((seenSize + 1) * 2 > seenTable.length) {
+            long[] old = seenTable;
+            seenTable = new long[old.length * 2];
+            seenSize = 0;
+            for (long v : old) {
+                if (v != 0) {
+                    tableInsert(v);
+                }
+            }
+        }
+        int mask = seenTable.length - 1;
+        int index = (int) ((pointer * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+        while (true) {
+            long v = seenTable[index];
+            if (v == 0) {
+                seenTable[index] = pointer;
+                seenSize++;
+                return true;
+            }
+            if (v == pointer) {
+                return false;
+            }
+            index = (index + 1) & mask;
+        }
+    }
+
+    /** @return true if every byte of the stated heap length arrived (and no item points beyond it) */
+    boolean isComplete() {
+        return receivedLength == heapLength && receivedLength == minLength;
+    }
+
+    /** @return true if the payload received is contiguous up to the end of the last item */
+    boolean isContiguous() {
+        return receivedLength == minLength;
+    }
+
+    /** @return true if an immediate STREAM_CTRL = STOP pointer was stored */
+    boolean isEndOfStream() {
+        return endOfStream;
+    }
+
+    long cnt() {
+        return cnt;
+    }
+
+    int addressBits() {
+        return addressBits;
+    }
+
+    long heapLength() {
+        return heapLength;
+    }
+
+    long receivedLength() {
+        return receivedLength;
+    }
+
+    long minLength() {
+        return minLength;
+    }
+
+    MemoryAllocator allocator() {
+        return allocator;
+    }
+
+    /** @return the payload memory (null if nothing was allocated) */
+    MemorySegment payload() {
+        return payload;
+    }
+
+    /** @return the stored pointers in first-seen order (a copy) */
+    long[] pointers() {
+        return Arrays.copyOf(pointers, pointerCount);
+    }
+
+    /** @return the payload ranges: the out-of-order range map, or [0, received) in in-order mode */
+    List<PayloadRange> payloadRanges() {
+        if (ranges != null && ranges.size() > 0) {
+            return ranges.toList();
+        }
+        return receivedLength > 0 ? List.of(new PayloadRange(0, receivedLength)) : List.of();
+    }
+
+    /** Hands the payload over (the caller now owns it). @return the payload or null */
+    MemorySegment takePayload() {
+        MemorySegment out = payload;
+        payload = null;
+        reserved = 0;
+        return out;
+    }
+
+    /** Gives the payload memory back to the allocator. */
+    void release() {
+        MemorySegment p = takePayload();
+        if (p != null) {
+            allocator.free(p);
+        }
+    }
+}

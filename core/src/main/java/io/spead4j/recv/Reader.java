@@ -1,0 +1,101 @@
+package io.spead4j.recv;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Base of every transport reader (package-internal SPI). A reader runs on a thread of the stream's
+ * {@link io.spead4j.ThreadPool}, blocks on its own source and hands packets to the stream's one packet step.
+ *
+ * <p>Writing a transport takes a few lines: extend this class and implement {@link #readLoop()} as
+ * <pre>{@code
+ * while (!isStopRequested()) {
+ *     ... block until the source has data (throw/return on stop) ...
+ *     Batch b = stream.beginBatch(batch);            // takes the stream's lock
+ *     try {
+ *         for (each packet in what was read) {
+ *             if (b.isStopped()) break;              // a stop item ended the stream
+ *             stream.addPacket(b, segment, offset, length, true);  // true: datagram must decode exactly
+ *         }
+ *         if (end of source) b.stop();               // TCP EOF, end of file: stream stops like a stop item
+ *     } finally {
+ *         stream.endBatch(b);                        // merges counters, executes a stop, releases the lock
+ *     }
+ *     if (b.isStopped()) break;
+ * }
+ * }</pre>
+ * Override {@link #closeSource()} if a blocked read must be woken by closing something (a socket);
+ * otherwise the reader's thread is interrupted when the stream stops. Readers never throw: a
+ * {@link RuntimeException} escaping {@link #readLoop()} is logged and ends the reader and
+ * stops the stream like the end of the source.
+ */
+abstract class Reader {
+    private static final Logger LOG = LoggerFactory.getLogger(Reader.class);
+
+    /** The stream fed by this reader. */
+    final StreamBase stream;
+    /** The reader's reusable batch (and packet decoder). */
+    final Batch batch = new Batch();
+    private Thread thread;
+    private volatile boolean stopRequested;
+
+    Reader(StreamBase stream) {
+        this.stream = stream;
+    }
+
+    /** Reads until the source ends or {@link #isStopRequested()}. @throws InterruptedException on stop */
+    abstract void readLoop() throws InterruptedException;
+
+    /** Wakes a blocked read by closing the source; the default does nothing (the thread is interrupted). */
+    void closeSource() {
+        // interrupting the thread is enough
+    }
+
+    /** @return true once the stream asked this reader to stop */
+    final boolean isStopRequested() {
+        return stopRequested;
+    }
+
+    /** Body of the reader's thread. */
+    final void run() {
+        synchronized (this) {
+            if (stopRequested) {
+                return;
+            }
+            thread = Thread.currentThread();
+        }
+        try {
+            readLoop();
+        } catch (InterruptedException e) {
+            LOG.debug("reader {} interrupted: stopping", this);
+        } catch (RuntimeException e) {
+            LOG.warn("reader {} failed; stopping the stream as at the end of its data", this, e);
+            Batch b = stream.beginBatch(batch);
+            try {
+                b.stop();
+            } finally {
+                stream.endBatch(b);
+            }
+        } finally {
+            synchronized (this) {
+                thread = null;
+            }
+            Thread.interrupted(); // do not leak a stop interrupt to the pool's next task
+        }
+    }
+
+    /** Asks the reader to stop: sets the flag, interrupts its thread, closes its source. */
+    final void requestStop() {
+        synchronized (this) {
+            stopRequested = true;
+            if (thread != null && thread != Thread.currentThread()) {
+                thread.interrupt();
+            }
+        }
+        try {
+            closeSource();
+        } catch (RuntimeException e) {
+            LOG.debug("closing reader source failed", e);
+        }
+    }
+}

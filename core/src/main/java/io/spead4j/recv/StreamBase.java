@@ -1,0 +1,560 @@
+package io.spead4j.recv;
+
+import io.spead4j.InprocQueue;
+import io.spead4j.MemoryAllocator;
+import io.spead4j.ThreadPool;
+import io.spead4j.wire.PacketDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The receive pipeline shared by every stream kind and every transport, spead2's {@code stream_base} +
+ * {@code stream}: readers hand packets in batches to one packet step (SPEAD2-BEHAVIOUR.md §2.2), which keeps
+ * {@code substreams × maxHeaps} slots of live heaps, assembles payload, evicts and flushes, and hands every
+ * heap that leaves to one point, the subclass's heap-ready hook. The ring {@link Stream} and
+ * {@link CallbackStream} are subclasses; so will be chunk streams.
+ *
+ * <p>Packets are processed by one thread at a time (a lock per stream, held for a whole reader batch);
+ * batch counters are merged into the statistics when the batch ends. Readers run on the stream's
+ * {@link ThreadPool}. Once the stream has stopped (stop item, end of a source, or {@link #stop()}), readers
+ * added later are silently ignored.
+ */
+public abstract class StreamBase implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamBase.class);
+    private static final long FIBONACCI = 0x9E3779B97F4A7C15L;
+
+    private final ThreadPool threadPool;
+    private final StreamConfig config;
+    private final MemoryAllocator allocator;
+    private final int maxHeaps;
+    private final int substreamCount;
+    private final long maxHeapSize;
+    private final boolean allowOutOfOrder;
+    private final boolean allowUnsized;
+    private final boolean stopOnStopItem;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final LiveHeap[] slots;
+    private final int[] chainNext;
+    private final int[] buckets;
+    private final int bucketShift;
+    private final int[] heads;
+    private boolean stopped;
+
+    private final Object statsLock = new Object();
+    private final long[] stats;
+    private final long[] batchStats;
+    private final AtomicLong oversized = new AtomicLong();
+    private final CountDownLatch stoppedLatch = new CountDownLatch(1);
+
+    private final Object readerLock = new Object();
+    private final List<Reader> readers = new ArrayList<>();
+    private boolean readersStarted;
+    private boolean stopReaders;
+
+    StreamBase(ThreadPool threadPool, StreamConfig config) {
+        this.threadPool = threadPool;
+        this.config = Objects.requireNonNull(config, "config");
+        this.allocator = config.memoryAllocator();
+        this.maxHeaps = config.maxHeaps();
+        this.substreamCount = config.substreams();
+        this.maxHeapSize = config.maxHeapSize();
+        this.allowOutOfOrder = config.allowOutOfOrder();
+        this.allowUnsized = config.allowUnsizedHeaps();
+        this.stopOnStopItem = config.stopOnStopItem();
+        int total = maxHeaps * substreamCount;
+        this.slots = new LiveHeap[total];
+        this.chainNext = new int[total];
+        int bucketCount = 4;
+        while (bucketCount < total) {
+            bucketCount *= 2;
+        }
+        bucketCount *= 4;
+        this.buckets = new int[bucketCount];
+        java.util.Arrays.fill(buckets, -1);
+        this.bucketShift = 64 - Integer.numberOfTrailingZeros(bucketCount);
+        this.heads = new int[substreamCount];
+        for (int s = 0; s < substreamCount; s++) {
+            heads[s] = s * maxHeaps;
+        }
+        this.stats = new long[config.stats().size()];
+        this.batchStats = new long[config.stats().size()];
+        this.readersStarted = !config.explicitStart();
+    }
+
+    /** @return the stream's configuration */
+    public final StreamConfig config() {
+        return config;
+    }
+
+    /** @return the thread pool the readers run on (null for internal streams without readers) */
+    final ThreadPool threadPool() {
+        return threadPool;
+    }
+
+    /**
+     * Called under the stream's lock for every heap that leaves the live set: complete, evicted or flushed
+     * (never a complete heap that carries the stop that ends the stream). The implementation owns the heap
+     * and must freeze it or {@link LiveHeap#release()} it.
+     *
+     * @param heap the heap
+     */
+    abstract void liveHeapReady(LiveHeap heap);
+
+    /**
+     * Creates the live heap for the first packet of a heap (caller holds the lock). A chunk stream overrides
+     * this to place payload in chunk memory instead of the configured allocator.
+     *
+     * @param firstPacket the decoded packet that starts the heap
+     * @return a new live heap
+     */
+    LiveHeap createLiveHeap(PacketDecoder firstPacket) {
+        return new LiveHeap(firstPacket.heapCnt(), firstPacket.heapAddressBits(), allocator);
+    }
+
+    /** Called (without the stream's lock) when the user calls {@link #stop()}, before the stream is flushed. */
+    void beforeUserStop() {
+        // nothing by default
+    }
+
+    /** Called under the stream's lock once the stream has stopped and was flushed. */
+    void afterStopReceived() {
+        // nothing by default
+    }
+
+    // ------------------------------------------------------------------------------------------------ batches
+
+    /**
+     * Starts a batch: takes the stream's lock (held until {@link #endBatch}) and resets the batch.
+     *
+     * @param batch the reader's batch
+     * @return {@code batch}
+     */
+    final Batch beginBatch(Batch batch) {
+        lock.lock();
+        batch.reset(stopped);
+        java.util.Arrays.fill(batchStats, 0);
+        return batch;
+    }
+
+    /**
+     * Ends a batch: stops the stream if the batch says so (flushing live heaps), merges its counters and
+     * releases the lock.
+     *
+     * @param batch the batch from {@link #beginBatch}
+     */
+    final void endBatch(Batch batch) {
+        try {
+            if (batch.streamWasStopped) {
+                return;
+            }
+            // spead2 stops (flushes) before merging; merging first gives the same totals and makes them
+            // complete by the time a consumer sees the stream end.
+            if (!(batch.packets == 0 && batch.stopped)) {
+                mergeBatch(batch);
+            }
+            if (batch.stopped) {
+                stopReceived();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void mergeBatch(Batch batch) {
+        synchronized (statsLock) {
+            stats[StreamConfig.STAT_PACKETS] += batch.packets;
+            stats[StreamConfig.STAT_BATCHES]++;
+            stats[StreamConfig.STAT_HEAPS] += batch.completeHeaps + batch.evicted;
+            stats[StreamConfig.STAT_INCOMPLETE_HEAPS_EVICTED] += batch.evicted;
+            stats[StreamConfig.STAT_SINGLE_PACKET_HEAPS] += batch.singlePacketHeaps;
+            stats[StreamConfig.STAT_SEARCH_DIST] += batch.searchDist;
+            stats[StreamConfig.STAT_MAX_BATCH] = Math.max(stats[StreamConfig.STAT_MAX_BATCH], batch.packets);
+            List<StreamStatConfig> statConfig = config.stats();
+            for (int i = StreamConfig.STAT_CUSTOM; i < stats.length; i++) {
+                stats[i] = statConfig.get(i).mode().combine(stats[i], batchStats[i]);
+            }
+        }
+    }
+
+    /**
+     * Decodes one packet and offers it to the stream (between {@link #beginBatch} and {@link #endBatch}).
+     * Packets that fail to decode are dropped (debug log) and not counted.
+     *
+     * @param batch the current batch (must not be stopped)
+     * @param segment memory holding the packet
+     * @param offset offset of the packet
+     * @param length bytes available from {@code offset}
+     * @param requireExactSize if true the packet must decode to exactly {@code length} bytes (datagrams,
+     *     queue entries); otherwise it may be shorter (back-to-back buffers)
+     * @return the decoded packet size, or 0 if it did not decode (or its size did not match)
+     */
+    final long addPacket(Batch batch, MemorySegment segment, long offset, long length, boolean requireExactSize) {
+        PacketDecoder decoder = batch.decoder;
+        long size = decoder.decode(segment, offset, length);
+        if (size == 0) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("packet rejected: {}", decoder.status().message());
+            }
+            return 0;
+        }
+        if (requireExactSize && size != length) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("discarding packet due to size mismatch ({} != {})", size, length);
+            }
+            return 0;
+        }
+        processPacket(batch, decoder);
+        return size;
+    }
+
+    /**
+     * The packet step (SPEAD2-BEHAVIOUR.md §2.2), for a packet that decoded.
+     *
+     * @return true if the packet was accepted by a live heap
+     */
+    final boolean processPacket(Batch batch, PacketDecoder p) {
+        if (stopped) {
+            // only possible if a heap-ready hook stopped the stream from inside this batch
+            batch.stop();
+            return false;
+        }
+        batch.packets++;
+        long heapLength = p.heapLength();
+        if (heapLength < 0 && !allowUnsized) {
+            LOG.debug("packet rejected because it has no HEAP_LEN");
+            return false;
+        }
+        if (heapLength > maxHeapSize || (heapLength < 0 && p.payloadOffset() + p.payloadLength() > maxHeapSize)) {
+            oversized.incrementAndGet();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("packet of heap {} rejected: heap larger than maxHeapSize {}", p.heapCnt(), maxHeapSize);
+            }
+            return false;
+        }
+        long cnt = p.heapCnt();
+        int bucket = (int) ((cnt * FIBONACCI) >>> bucketShift);
+        int slot = -1;
+        if (heapLength >= 0 && p.payloadLength() == heapLength) {
+            batch.singlePacketHeaps++;
+        } else {
+            int dist = 1;
+            for (int e = buckets[bucket]; e >= 0; e = chainNext[e], dist++) {
+                if (slots[e].cnt() == cnt) {
+                    slot = e;
+                    break;
+                }
+            }
+            batch.searchDist += dist;
+        }
+        boolean fresh = false;
+        if (slot < 0) {
+            if (!allowOutOfOrder && p.payloadOffset() != 0) {
+                LOG.debug("packet rejected because there is a gap in the heap and allowOutOfOrder is false");
+                return false;
+            }
+            int substream = (int) Long.remainderUnsigned(cnt, substreamCount);
+            int start = substream * maxHeaps;
+            int head = heads[substream] + 1;
+            if (head == start + maxHeaps) {
+                head = start;
+            }
+            heads[substream] = head;
+            slot = head;
+            LiveHeap old = slots[slot];
+            if (old != null) {
+                batch.evicted++;
+                unlink(slot);
+                liveHeapReady(old);
+            }
+            slots[slot] = createLiveHeap(p);
+            chainNext[slot] = buckets[bucket];
+            buckets[bucket] = slot;
+            fresh = true;
+        }
+        LiveHeap heap = slots[slot];
+        int result = heap.addPacket(p, allowOutOfOrder, maxHeapSize);
+        boolean endOfStream = false;
+        if (result == LiveHeap.ACCEPTED) {
+            endOfStream = stopOnStopItem && heap.isEndOfStream();
+            if (heap.isComplete()) {
+                unlink(slot);
+                if (!endOfStream) {
+                    batch.completeHeaps++;
+                    liveHeapReady(heap);
+                } else {
+                    heap.release();
+                }
+            }
+        } else if (result == LiveHeap.OVERSIZED) {
+            oversized.incrementAndGet();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("packet of heap {} rejected: heap would exceed maxHeapSize or memory is exhausted", cnt);
+            }
+            if (fresh) {
+                unlink(slot);
+                heap.release();
+            }
+        }
+        if (endOfStream) {
+            batch.stop();
+        }
+        return result == LiveHeap.ACCEPTED;
+    }
+
+    private void unlink(int slot) {
+        LiveHeap heap = slots[slot];
+        int bucket = (int) ((heap.cnt() * FIBONACCI) >>> bucketShift);
+        if (buckets[bucket] == slot) {
+            buckets[bucket] = chainNext[slot];
+        } else {
+            int e = buckets[bucket];
+            while (chainNext[e] != slot) {
+                e = chainNext[e];
+            }
+            chainNext[e] = chainNext[slot];
+        }
+        chainNext[slot] = -1;
+        slots[slot] = null;
+    }
+
+    /** Delivers every live heap, substream by substream, oldest first (caller holds the lock). */
+    final void flushLocked() {
+        long flushed = 0;
+        for (int s = 0; s < substreamCount; s++) {
+            int start = s * maxHeaps;
+            for (int j = 0; j < maxHeaps; j++) {
+                int head = heads[s] + 1;
+                if (head == start + maxHeaps) {
+                    head = start;
+                }
+                heads[s] = head;
+                LiveHeap heap = slots[head];
+                if (heap != null) {
+                    flushed++;
+                    unlink(head);
+                    liveHeapReady(heap);
+                }
+            }
+        }
+        synchronized (statsLock) {
+            stats[StreamConfig.STAT_HEAPS] += flushed;
+            stats[StreamConfig.STAT_INCOMPLETE_HEAPS_FLUSHED] += flushed;
+        }
+    }
+
+    /** Flushes the live heaps now (spead2's C++ {@code flush()}). */
+    final void flush() {
+        lock.lock();
+        try {
+            flushLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the stream (caller holds the lock): flush, stop readers, subclass hook. */
+    private void stopReceived() {
+        if (stopped) {
+            return; // a heap-ready hook already stopped the stream from inside the batch
+        }
+        stopped = true;
+        flushLocked();
+        synchronized (readerLock) {
+            for (Reader r : readers) {
+                r.requestStop();
+            }
+            stopReaders = true;
+        }
+        stoppedLatch.countDown();
+        afterStopReceived();
+    }
+
+    /**
+     * Stops the stream: idempotent. Live heaps are flushed to the consumer (a ring stream drops them, since
+     * it stops its ring first) and readers are stopped.
+     */
+    public void stop() {
+        beforeUserStop();
+        lock.lock();
+        try {
+            if (!stopped) {
+                stopReceived();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public final void close() {
+        stop();
+    }
+
+    /** @return true once the stream has stopped (and flushed) */
+    public final boolean isStopped() {
+        return stoppedLatch.getCount() == 0;
+    }
+
+    /**
+     * Waits until the stream has stopped (stop item, end of source or {@link #stop()}) and its live heaps were
+     * flushed to the consumer.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public final void awaitStopped() throws InterruptedException {
+        stoppedLatch.await();
+    }
+
+    /**
+     * Waits at most the given time until the stream has stopped.
+     *
+     * @param timeout how long to wait
+     * @param unit unit of {@code timeout}
+     * @return true if it stopped
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public final boolean awaitStopped(long timeout, TimeUnit unit) throws InterruptedException {
+        return stoppedLatch.await(timeout, unit);
+    }
+
+    // ------------------------------------------------------------------------------------------------ stats
+
+    /** @return a snapshot of the statistics (core ones in spead2's order, then custom ones) */
+    public final StreamStats getStats() {
+        synchronized (statsLock) {
+            return new StreamStats(config.stats(), stats);
+        }
+    }
+
+    /**
+     * Packets rejected because their heap would exceed {@link StreamConfig#maxHeapSize()} (or its memory could
+     * not be allocated). A spead4j counter, not one of spead2's statistics; such packets are still counted in
+     * {@code packets}.
+     *
+     * @return the number of such packets
+     */
+    public final long oversizedPackets() {
+        return oversized.get();
+    }
+
+    /** Adds one to a statistic directly (not through a batch), e.g. worker_blocked. */
+    final void incrementStat(int index) {
+        synchronized (statsLock) {
+            stats[index]++;
+        }
+    }
+
+    /**
+     * Updates a custom statistic for the current batch; only valid while packets are processed (inside the
+     * heap-ready hook). The value is combined with the statistic's mode, and merged into the stream's
+     * statistics when the batch ends.
+     *
+     * @param index the statistic's index ({@link StreamConfig#getStatIndex})
+     * @param value value to add (COUNTER) or to compare (MAXIMUM)
+     * @throws IllegalArgumentException if {@code index} is not a custom statistic
+     */
+    protected final void updateBatchStat(int index, long value) {
+        if (index < StreamConfig.STAT_CUSTOM || index >= batchStats.length) {
+            throw new IllegalArgumentException("not a custom statistic index: " + index);
+        }
+        batchStats[index] = config.stats().get(index).mode().combine(batchStats[index], value);
+    }
+
+    // ------------------------------------------------------------------------------------------------ readers
+
+    /**
+     * Starts the readers added so far; only needed with {@link StreamConfig#explicitStart()}. Idempotent.
+     */
+    public final void start() {
+        synchronized (readerLock) {
+            if (!readersStarted) {
+                readersStarted = true;
+                for (Reader r : readers) {
+                    launch(r);
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds a reader (package SPI for transports). Ignored silently once the stream has stopped.
+     *
+     * @param reader the reader
+     * @throws IllegalStateException with explicit start, if {@link #start()} was already called
+     */
+    final void addReader(Reader reader) {
+        synchronized (readerLock) {
+            if (config.explicitStart() && readersStarted) {
+                throw new IllegalStateException("cannot add readers after explicit start");
+            }
+            if (stopReaders) {
+                return;
+            }
+            if (threadPool == null) {
+                throw new IllegalStateException("this stream has no thread pool for readers");
+            }
+            readers.add(reader);
+            if (!config.explicitStart()) {
+                launch(reader);
+            }
+        }
+    }
+
+    private void launch(Reader reader) {
+        threadPool.execute(reader::run);
+    }
+
+    /**
+     * Adds a reader that decodes packets stored back to back in memory (spead2's {@code add_buffer_reader}):
+     * it advances by each packet's decoded size, stops at the first packet that fails to decode, processes
+     * everything as one batch, then stops the stream. The memory is not copied: do not modify it until the
+     * stream has stopped.
+     *
+     * @param data the packets
+     */
+    public final void addBufferReader(MemorySegment data) {
+        addReader(new BufferReader(this, Objects.requireNonNull(data, "data")));
+    }
+
+    /**
+     * Adds a buffer reader over the buffer's remaining bytes (position and limit are not moved; not copied).
+     *
+     * @param data the packets
+     */
+    public final void addBufferReader(ByteBuffer data) {
+        addBufferReader(MemorySegment.ofBuffer(data));
+    }
+
+    /**
+     * Adds a buffer reader over an array (not copied).
+     *
+     * @param data the packets
+     */
+    public final void addBufferReader(byte[] data) {
+        addBufferReader(MemorySegment.ofArray(data));
+    }
+
+    /**
+     * Adds a reader of an in-process queue (spead2's {@code add_inproc_reader}): one packet per batch; a
+     * packet must decode to exactly its length, else it is dropped (not counted). When the queue is stopped
+     * and drained, the stream stops as if it had received a stop item. Several readers (of several streams)
+     * may share a queue; each packet then goes to one of them.
+     *
+     * @param queue the queue
+     */
+    public final void addInprocReader(InprocQueue queue) {
+        addReader(new InprocReader(this, Objects.requireNonNull(queue, "queue")));
+    }
+}

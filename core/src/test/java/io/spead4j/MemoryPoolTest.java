@@ -1,0 +1,98 @@
+package io.spead4j;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** MemoryPool (SPEAD2-BEHAVIOUR.md §2.8). */
+class MemoryPoolTest {
+    /** Counts allocations of the underlying allocator. */
+    static final class Counting implements MemoryAllocator {
+        final AtomicInteger allocations = new AtomicInteger();
+        final AtomicInteger frees = new AtomicInteger();
+
+        @Override
+        public MemorySegment allocate(long size) {
+            allocations.incrementAndGet();
+            return MemoryAllocator.plain().allocate(size);
+        }
+
+        @Override
+        public void free(MemorySegment segment) {
+            frees.incrementAndGet();
+        }
+    }
+
+    @Test
+    void sizesInRangeGetAnUpperSizedBufferFromALifoStack() {
+        Counting under = new Counting();
+        MemoryPool pool = new MemoryPool(100, 1000, 3, 2, 0, under);
+        assertThat(under.allocations.get()).isEqualTo(2);
+        assertThat(pool.freeCount()).isEqualTo(2);
+        MemorySegment a = pool.allocate(100);
+        MemorySegment b = pool.allocate(1000);
+        assertThat(a.byteSize()).isEqualTo(1000);
+        assertThat(b.byteSize()).isEqualTo(1000);
+        assertThat(pool.freeCount()).isZero();
+        MemorySegment c = pool.allocate(500); // empty stack: fresh buffer
+        assertThat(under.allocations.get()).isEqualTo(3);
+        pool.free(a);
+        pool.free(b);
+        assertThat(pool.allocate(200)).isSameAs(b); // last freed comes back first
+        pool.free(b);
+        pool.free(c);
+        assertThat(pool.freeCount()).isEqualTo(3);
+    }
+
+    @Test
+    void freedBuffersBeyondMaxFreeGoToTheUnderlyingAllocator() {
+        Counting under = new Counting();
+        MemoryPool pool = new MemoryPool(10, 20, 1, 0, 0, under);
+        MemorySegment a = pool.allocate(15);
+        MemorySegment b = pool.allocate(15);
+        pool.free(a);
+        pool.free(b);
+        assertThat(pool.freeCount()).isEqualTo(1);
+        assertThat(under.frees.get()).isEqualTo(1);
+    }
+
+    @Test
+    void otherSizesBypassThePool() {
+        Counting under = new Counting();
+        MemoryPool pool = new MemoryPool(10, 20, 4, 0, 0, under);
+        MemorySegment small = pool.allocate(5);
+        MemorySegment big = pool.allocate(50);
+        assertThat(small.byteSize()).isEqualTo(5);
+        assertThat(big.byteSize()).isEqualTo(50);
+        pool.free(small);
+        pool.free(big);
+        assertThat(pool.freeCount()).isZero();
+        assertThat(under.frees.get()).isEqualTo(2);
+    }
+
+    @Test
+    void lowWaterRefillsInTheBackground() throws InterruptedException {
+        MemoryPool pool = new MemoryPool(1, 8, 4, 3, 2, MemoryAllocator.plain());
+        pool.allocate(4);
+        pool.allocate(4);
+        while (pool.freeCount() < 3) {
+            Thread.sleep(1);
+        }
+        assertThat(pool.freeCount()).isEqualTo(3);
+    }
+
+    @Test
+    void argumentsAreValidated() {
+        assertThatThrownBy(() -> new MemoryPool(10, 5, 1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MemoryPool(-1, 5, 1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MemoryPool(1, 5, -1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MemoryPool(1, 5, 1, 2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MemoryPool(1, 5, 4, 2, 3, MemoryAllocator.plain()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MemoryPool(1, 5, 4, 2, 1, null)).isInstanceOf(NullPointerException.class);
+    }
+}
