@@ -23,6 +23,12 @@ public record RawItem(long id, boolean immediate, long immediateValue, ByteBuffe
         }
     }
 
+    /** @return a fresh read-only view of the value bytes (position 0, limit = length); moving it changes nothing shared */
+    @Override
+    public ByteBuffer value() {
+        return value.duplicate();
+    }
+
     /** @return the value's length in bytes */
     public int length() {
         return value.remaining();
