@@ -99,7 +99,7 @@ public final class DType {
      * @param kind one of {@code b i u f c S O}
      * @param itemsize size in bytes: 1 for b; 1, 2, 4, 8 for i/u; 2, 4, 8 for f; 8, 16 for c; any positive for S
      * @param byteOrder {@code <}, {@code >}, {@code =} (native) or {@code |}; forced to {@code |} for one-byte
-     *     types, and required to be {@code <}, {@code >} or {@code =} for others
+     *     types; {@code =} and {@code |} mean native order for others
      * @return the type
      * @throws IllegalArgumentException if the combination is not a numpy type spead4j supports
      */
@@ -129,8 +129,7 @@ public final class DType {
         if (single) {
             order = NOT_APPLICABLE;
         } else if (order == NOT_APPLICABLE) {
-            throw new IllegalArgumentException("byte order '|' is only valid for one-byte types, not "
-                    + kind + itemsize);
+            order = NATIVE; // numpy reads '|' on a multi-byte type as native order
         }
         return new DType(kind, itemsize, order, List.of());
     }
