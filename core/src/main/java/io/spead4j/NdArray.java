@@ -16,7 +16,8 @@ import java.util.Objects;
  * <p>Indexes are logical (numpy's): {@code getLong(i, j)} reads element {@code [i][j]} whatever the storage
  * order. The {@code toXxxArray()} methods list elements in logical row-major (C) order. Element values map to
  * Java as: bool → {@code Boolean}, signed and unsigned integers → {@code Long} ({@code u8} values above
- * {@link Long#MAX_VALUE} wrap to negative; use {@link Long#toUnsignedString(long)}), floats → {@code Double},
+ * {@link Long#MAX_VALUE} wrap to negative, and negative longs are stored into {@code u8} as that bit pattern;
+ * use {@link Long#toUnsignedString(long)}), floats → {@code Double},
  * complex → {@link Complex}, {@code S} → {@code String} (ISO-8859-1, trailing NULs dropped as numpy does),
  * records → {@code List<Object>} of their fields.
  */
@@ -524,7 +525,7 @@ public final class NdArray {
         if (type.kind() == DType.KIND_INT) {
             fits = bits == 64 || (v >= -(1L << (bits - 1)) && v < (1L << (bits - 1)));
         } else if (bits == 64) {
-            fits = value instanceof java.math.BigInteger || v >= 0;
+            fits = true; // a negative long is the bit pattern of a value above Long.MAX_VALUE, as getLong returns it
         } else {
             fits = v >= 0 && v < (1L << bits);
         }
