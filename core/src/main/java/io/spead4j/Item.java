@@ -343,7 +343,7 @@ public final class Item {
     }
 
     private Object decode(RawItem raw) {
-        ByteBuffer bytes = raw.value();
+        ByteBuffer bytes = raw.value().slice(); // index 0 = first value byte, whatever the position
         int len = raw.length();
         if (path == Path.NUMPY) {
             int itemsize = internal.itemsize();

@@ -304,16 +304,41 @@ public final class NdArray {
 
     /** @return the elements as longs in logical row-major order (integer and bool types) */
     public long[] toLongArray() {
+        char kind = dtype.kind();
+        if (kind != DType.KIND_INT && kind != DType.KIND_UINT && kind != DType.KIND_BOOL) {
+            throw new IllegalStateException("dtype " + dtype + " does not hold integers");
+        }
         long[] out = new long[size];
         for (int i = 0; i < size; i++) {
-            out[i] = asLong(getFlat(i));
+            out[i] = integerAt(offsetOfFlat(i));
         }
         return out;
+    }
+
+    /** Reads an integer or bool element without boxing. */
+    private long integerAt(int offset) {
+        if (dtype.kind() == DType.KIND_BOOL) {
+            return data.get(offset) != 0 ? 1 : 0;
+        }
+        boolean signed = dtype.kind() == DType.KIND_INT;
+        return switch (dtype.itemsize()) {
+            case 1 -> signed ? data.get(offset) : data.get(offset) & 0xff;
+            case 2 -> signed ? data.getShort(offset) : data.getShort(offset) & 0xffff;
+            case 4 -> signed ? data.getInt(offset) : data.getInt(offset) & 0xffffffffL;
+            default -> data.getLong(offset);
+        };
     }
 
     /** @return the elements as doubles in logical row-major order (numeric types) */
     public double[] toDoubleArray() {
         double[] out = new double[size];
+        if (dtype.kind() == DType.KIND_FLOAT && dtype.itemsize() != 2) {
+            for (int i = 0; i < size; i++) {
+                int offset = offsetOfFlat(i);
+                out[i] = dtype.itemsize() == 4 ? data.getFloat(offset) : data.getDouble(offset);
+            }
+            return out;
+        }
         for (int i = 0; i < size; i++) {
             out[i] = asDouble(getFlat(i));
         }

@@ -436,6 +436,18 @@ class ItemTest {
     }
 
     @Test
+    void rawValueIsReadFromItsPosition() {
+        ByteBuffer b = ByteBuffer.wrap(new byte[] {9, 9, 1, 2});
+        b.position(2);
+        Item x = Item.ofDType(1, "x", "", new long[] {2}, DType.UINT8);
+        x.setFromRaw(new RawItem(1, false, 0, b));
+        assertThat(((NdArray) x.value()).toLongArray()).containsExactly(1, 2);
+        Item u12 = Item.ofFormat(2, "u12", "", new long[] {}, Format.of('u', 12));
+        u12.setFromRaw(new RawItem(2, false, 0, ByteBuffer.wrap(new byte[] {9, (byte) 0xab, (byte) 0xc0}).position(1)));
+        assertThat(u12.value()).isEqualTo(0xabcL);
+    }
+
+    @Test
     void copiesAreIndependentOfTheReceivedBytes() {
         byte[] raw = {1, 2};
         Item x = Item.ofDType(1, "x", "", new long[] {2}, DType.UINT8);

@@ -39,6 +39,12 @@ class NdArrayTest {
         assertThat(NdArray.ofLongs(DType.parse("<u8"), new long[] {}, -1).getDouble()).isEqualTo(1.8446744073709552E19);
         assertThat(NdArray.ofDoubles(DType.parse("<f2"), new long[] {1}, 0.5).getDouble(0)).isEqualTo(0.5);
         assertThat(NdArray.ofBooleans(new long[] {2}, true, false).toBooleanArray()).containsExactly(true, false);
+        assertThat(NdArray.wrap(DType.BOOL, new long[] {3}, NdArray.Order.C, new byte[] {0, 1, 2}).toLongArray())
+                .containsExactly(0, 1, 1);
+        assertThat(NdArray.wrap(DType.parse(">u4"), new long[] {1}, NdArray.Order.C, new byte[] {-1, -1, -1, -2})
+                .toLongArray()).containsExactly(0xfffffffeL);
+        assertThat(NdArray.wrap(DType.parse("<i2"), new long[] {1}, NdArray.Order.C, new byte[] {-2, -1})
+                .toDoubleArray()).containsExactly(-2.0);
         assertThat(NdArray.ofComplex(DType.parse(">c16"), new long[] {1}, new Complex(1, 2)).getComplex(0))
                 .isEqualTo(new Complex(1, 2));
         NdArray rec = NdArray.fromElements(DType.parse("<i2,>f4"), new long[] {1}, NdArray.Order.C,
