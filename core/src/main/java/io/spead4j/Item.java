@@ -30,6 +30,9 @@ import java.util.Objects;
 public final class Item {
     private enum Path { NUMPY, IMMEDIATE, GENERIC }
 
+    /** Guard against descriptors like {@code (2**40, 0)} that hold nothing but would nest huge empty lists. */
+    private static final long MAX_EMPTY_LISTS = 1 << 20;
+
     private final long id;
     private final String name;
     private final String description;
@@ -395,6 +398,14 @@ public final class Item {
         if (elements > maxElements) {
             throw new IllegalArgumentException("Item " + name + " has too few elements for shape ("
                     + maxElements + " < " + elements + ")");
+        }
+        long lists = 1;
+        for (int i = 0; i + 1 < dims.length && elements == 0; i++) {
+            lists = saturatingMultiply(lists, dims[i]);
+            if (lists > MAX_EMPTY_LISTS) {
+                throw new IllegalArgumentException("Item " + name + ": shape " + NumpyHeader.shapeString(dims)
+                        + " would build more than " + MAX_EMPTY_LISTS + " empty lists");
+            }
         }
         long bits = elements * itemBits;
         ByteBuffer data = bytes;

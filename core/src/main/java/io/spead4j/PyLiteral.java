@@ -84,6 +84,11 @@ final class PyLiteral {
             default:
                 break;
         }
+        if ((c == 'u' || c == 'U') && pos + 1 < text.length()
+                && (text.charAt(pos + 1) == '\'' || text.charAt(pos + 1) == '"')) {
+            pos++; // u'...' is an ordinary str in Python 3
+            return strings();
+        }
         if (Character.isLetter(c) || c == '_') {
             int start = pos;
             while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {

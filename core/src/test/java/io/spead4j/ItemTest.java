@@ -237,6 +237,12 @@ class ItemTest {
         Item rec = Item.ofFormat(1, "rec", "", new long[] {}, Format.parse("[('u', 4), ('i', 4), ('c', 8), ('f', 32)]"));
         rec.setFromRaw(addressed(1, HEX.parseHex("1f41" + "3fc00000")));
         assertThat(rec.value()).isEqualTo(List.of(1L, -1L, "A", 1.5));
+        Item hollow = Item.ofFormat(1, "hollow", "", new long[] {1L << 40, 0}, Format.of('u', 12));
+        assertThatIllegalArgumentException().isThrownBy(() -> hollow.setFromRaw(addressed(1, new byte[1])))
+                .withMessageContaining("empty lists");
+        Item empty = Item.ofFormat(1, "empty", "", new long[] {3, 0}, Format.of('u', 12));
+        empty.setFromRaw(addressed(1, new byte[0]));
+        assertThat(empty.value()).isEqualTo(List.of(List.of(), List.of(), List.of()));
         Item tooFew = Item.ofFormat(1, "few", "", new long[] {7}, Format.of('u', 12));
         assertThatIllegalArgumentException().isThrownBy(() -> tooFew.setFromRaw(addressed(1, new byte[10])))
                 .withMessage("Item few has too few elements for shape (6 < 7)");

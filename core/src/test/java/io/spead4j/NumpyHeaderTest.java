@@ -43,6 +43,9 @@ class NumpyHeaderTest {
         assertThat(g.fortranOrder()).isTrue();
         assertThat(g.shape()).containsExactly(2, 3);
         assertThat(NumpyHeader.parse("{'descr': '<f4', 'fortran_order': False, 'shape': ()}").shape()).isEmpty();
+        // numpy.lib.format style: trailing comma, padding and newline; u'' strings
+        assertThat(NumpyHeader.parse("{'descr': u'<i2', 'fortran_order': False, 'shape': (3,), }          \n")
+                .toString()).isEqualTo("{'descr': '<i2', 'fortran_order': False, 'shape': (3,)}");
         assertThat(NumpyHeader.parse("{'descr': [('a', '<u2'), ('b', '>f4')], 'fortran_order': False, 'shape': (1,)}")
                 .dtype().fields()).hasSize(2);
     }
