@@ -497,9 +497,10 @@ public final class NdArray {
             case DType.KIND_BYTES -> {
                 byte[] bytes = switch (value) {
                     case byte[] a -> a;
-                    case String s -> s.getBytes(StandardCharsets.ISO_8859_1);
+                    case String s when s.chars().allMatch(ch -> ch < 0x80) -> s.getBytes(StandardCharsets.US_ASCII);
                     case Character c -> new byte[] {(byte) c.charValue()};
-                    default -> throw new IllegalArgumentException("cannot store " + describe(value) + " as " + type);
+                    default -> throw new IllegalArgumentException("cannot store " + describe(value) + " as " + type
+                            + (value instanceof String ? " (only ASCII text can be stored, as numpy does)" : ""));
                 };
                 for (int i = 0; i < type.itemsize(); i++) {
                     b.put(offset + i, i < bytes.length ? bytes[i] : 0);

@@ -346,6 +346,9 @@ class ItemTest {
         Item u8 = Item.ofDType(1, "u8", "", new long[] {2}, DType.UINT8);
         u8.setValue(new int[] {1, 256});
         assertThatIllegalArgumentException().isThrownBy(u8::toBuffer).withMessageContaining("256 is out of range for |u1");
+        Item text = Item.ofFormat(1, "text", "", new long[] {-1}, Format.of('c', 8));
+        text.setValue("caf\u00e9");
+        assertThatIllegalArgumentException().isThrownBy(text::toBuffer).withMessageContaining("only ASCII");
         Item none = Item.ofDType(1, "none", "", new long[] {}, DType.UINT8);
         assertThatIllegalArgumentException().isThrownBy(none::toBuffer).withMessageContaining("Cannot send a value of None");
         Item ts = Item.ofFormat(1, "ts", "", new long[] {}, Format.of('u', 40));
