@@ -1,0 +1,614 @@
+package io.spead4j;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A typed, immutable n-dimensional view of bytes, the Java counterpart of the numpy arrays spead2's Python
+ * layer produces: a {@link DType}, a shape, a storage order (C = row-major, F = column-major) and the bytes.
+ * Received values view the heap's memory without copying (use {@link #copy()} to detach them, for example
+ * before the heap's memory goes back to a recycling allocator).
+ *
+ * <p>Indexes are logical (numpy's): {@code getLong(i, j)} reads element {@code [i][j]} whatever the storage
+ * order. The {@code toXxxArray()} methods list elements in logical row-major (C) order. Element values map to
+ * Java as: bool → {@code Boolean}, signed and unsigned integers → {@code Long} ({@code u8} values above
+ * {@link Long#MAX_VALUE} wrap to negative, and negative longs are stored into {@code u8} as that bit pattern;
+ * use {@link Long#toUnsignedString(long)}), floats → {@code Double},
+ * complex → {@link Complex}, {@code S} → {@code String} (ISO-8859-1, trailing NULs dropped as numpy does),
+ * records → {@code List<Object>} of their fields.
+ */
+public final class NdArray {
+    /** Storage order of a multi-dimensional array. */
+    public enum Order {
+        /** Row-major (C) order: the last index varies fastest. */
+        C,
+        /** Column-major (Fortran) order: the first index varies fastest. */
+        F
+    }
+
+    private final DType dtype;
+    private final long[] shape;
+    private final Order order;
+    private final ByteBuffer data;
+    private final int size;
+    private final int[] strides;
+
+    private NdArray(DType dtype, long[] shape, Order order, ByteBuffer data, int size) {
+        this.dtype = dtype;
+        this.shape = shape;
+        this.order = order;
+        this.data = data;
+        this.size = size;
+        this.strides = new int[shape.length];
+        int stride = dtype.itemsize();
+        if (order == Order.C) {
+            for (int k = shape.length - 1; k >= 0; k--) {
+                strides[k] = stride;
+                stride *= (int) shape[k];
+            }
+        } else {
+            for (int k = 0; k < shape.length; k++) {
+                strides[k] = stride;
+                stride *= (int) shape[k];
+            }
+        }
+    }
+
+    /**
+     * Views bytes as an array without copying.
+     *
+     * @param dtype element type (no object type)
+     * @param shape dimensions, each at least 0
+     * @param order storage order of the bytes
+     * @param bytes the data from its position; at least {@code elements × itemsize} bytes remaining, of which
+     *     only the first {@code elements × itemsize} are used
+     * @return the array
+     * @throws IllegalArgumentException if the type holds objects, a dimension is negative, the array is too
+     *     big for one buffer or the bytes are too few
+     */
+    public static NdArray wrap(DType dtype, long[] shape, Order order, ByteBuffer bytes) {
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(order, "order");
+        if (dtype.hasObject()) {
+            throw new IllegalArgumentException("an NdArray cannot hold the object dtype " + dtype);
+        }
+        long[] dims = shape.clone();
+        long elements = elements(dims);
+        long need = elements * dtype.itemsize();
+        if (need > Integer.MAX_VALUE - 16 || elements > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("array of shape " + NumpyHeader.shapeString(dims) + " and dtype "
+                    + dtype + " is too large");
+        }
+        if (bytes.remaining() < need) {
+            throw new IllegalArgumentException("array of shape " + NumpyHeader.shapeString(dims) + " and dtype "
+                    + dtype + " needs " + need + " bytes, got " + bytes.remaining());
+        }
+        ByteBuffer view = bytes.slice(bytes.position(), (int) need).asReadOnlyBuffer().order(dtype.order());
+        return new NdArray(dtype, dims, order, view, (int) elements);
+    }
+
+    /** @return an array viewing {@code bytes} (no copy) @param dtype type @param shape dims @param order order
+     *  @param bytes exactly or more than the needed bytes @see #wrap(DType, long[], Order, ByteBuffer) */
+    public static NdArray wrap(DType dtype, long[] shape, Order order, byte[] bytes) {
+        return wrap(dtype, shape, order, ByteBuffer.wrap(bytes));
+    }
+
+    /**
+     * Builds an array from element values given in logical row-major order (each converted as by
+     * {@link #get(long...)} in reverse: Boolean/Number/Complex/String/byte[] for scalar types, a List or
+     * Object[] of field values for records).
+     *
+     * @param dtype element type
+     * @param shape dimensions
+     * @param order storage order of the new bytes
+     * @param values the elements, as many as the shape holds
+     * @return the array (fresh bytes)
+     * @throws IllegalArgumentException if the count is wrong or a value does not fit the type
+     */
+    public static NdArray fromElements(DType dtype, long[] shape, Order order, List<?> values) {
+        long n = elements(shape);
+        if (n != values.size()) {
+            throw new IllegalArgumentException("shape " + NumpyHeader.shapeString(shape) + " holds " + n
+                    + " elements, got " + values.size());
+        }
+        if (dtype.hasObject()) {
+            throw new IllegalArgumentException("an NdArray cannot hold the object dtype " + dtype);
+        }
+        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(n * dtype.itemsize())).order(dtype.order());
+        NdArray out = wrap(dtype, shape, order, buf);
+        for (int i = 0; i < n; i++) {
+            put(buf, out.offsetOfFlat(i), dtype, values.get(i));
+        }
+        return out;
+    }
+
+    /** @return an integer (or bool) array @param dtype integer type @param shape dims @param values row-major values */
+    public static NdArray ofLongs(DType dtype, long[] shape, long... values) {
+        List<Object> list = new ArrayList<>(values.length);
+        for (long v : values) {
+            list.add(v);
+        }
+        return fromElements(dtype, shape, Order.C, list);
+    }
+
+    /** @return a floating-point (or other numeric) array @param dtype type @param shape dims @param values values */
+    public static NdArray ofDoubles(DType dtype, long[] shape, double... values) {
+        List<Object> list = new ArrayList<>(values.length);
+        for (double v : values) {
+            list.add(v);
+        }
+        return fromElements(dtype, shape, Order.C, list);
+    }
+
+    /** @return a {@code |b1} array @param shape dims @param values row-major values */
+    public static NdArray ofBooleans(long[] shape, boolean... values) {
+        List<Object> list = new ArrayList<>(values.length);
+        for (boolean v : values) {
+            list.add(v);
+        }
+        return fromElements(DType.BOOL, shape, Order.C, list);
+    }
+
+    /** @return a complex array @param dtype {@code c8} or {@code c16} type @param shape dims @param values values */
+    public static NdArray ofComplex(DType dtype, long[] shape, Complex... values) {
+        return fromElements(dtype, shape, Order.C, Arrays.asList((Object[]) values));
+    }
+
+    static long elements(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension in shape " + NumpyHeader.shapeString(shape));
+            }
+            n = Math.multiplyHigh(n, d) != 0 ? Long.MAX_VALUE : n * d;
+            if (n < 0) {
+                n = Long.MAX_VALUE;
+            }
+        }
+        return n;
+    }
+
+    /** @return the element type */
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** @return a copy of the dimensions */
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    /** @return the number of dimensions (0 for a scalar) */
+    public int ndim() {
+        return shape.length;
+    }
+
+    /** @return the number of elements */
+    public int size() {
+        return size;
+    }
+
+    /** @return the storage order of the bytes */
+    public Order order() {
+        return order;
+    }
+
+    /** @return a read-only view of the bytes in storage order, byte order set to the dtype's */
+    public ByteBuffer buffer() {
+        return data.duplicate().order(data.order());
+    }
+
+    /** @return a copy of the bytes in storage order */
+    public byte[] toBytes() {
+        byte[] out = new byte[data.remaining()];
+        data.duplicate().get(out);
+        return out;
+    }
+
+    /** @return the same array over a private copy of the bytes */
+    public NdArray copy() {
+        return wrap(dtype, shape, order, toBytes());
+    }
+
+    /**
+     * Converts to another type and storage order element by element (numpy's {@code astype} plus a copy in the
+     * given order); returns this array when nothing changes.
+     *
+     * @param target the new element type
+     * @param newOrder the new storage order
+     * @return the converted array
+     * @throws IllegalArgumentException if an element does not fit the target type
+     */
+    public NdArray convert(DType target, Order newOrder) {
+        if (target.equals(dtype) && (newOrder == order || shape.length < 2)) {
+            return this;
+        }
+        List<Object> values = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            values.add(getFlat(i));
+        }
+        return fromElements(target, shape, newOrder, values);
+    }
+
+    private int offsetOfFlat(long flat) {
+        if (order == Order.C || shape.length < 2) {
+            return (int) flat * dtype.itemsize();
+        }
+        int offset = 0;
+        long rest = flat;
+        for (int k = shape.length - 1; k >= 0; k--) {
+            long idx = rest % shape[k];
+            rest /= shape[k];
+            offset += (int) idx * strides[k];
+        }
+        return offset;
+    }
+
+    private int offsetOf(long[] index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException("array has " + shape.length + " dimensions, got " + index.length
+                    + " indices");
+        }
+        int offset = 0;
+        for (int k = 0; k < index.length; k++) {
+            if (index[k] < 0 || index[k] >= shape[k]) {
+                throw new IndexOutOfBoundsException("index " + index[k] + " out of range for dimension " + k
+                        + " of size " + shape[k]);
+            }
+            offset += (int) index[k] * strides[k];
+        }
+        return offset;
+    }
+
+    /** @return the element at a logical index as a boxed Java value (see the class doc) @param index indices */
+    public Object get(long... index) {
+        return read(data, offsetOf(index), dtype);
+    }
+
+    /** @return the element at a position of the logical row-major order @param flat 0 .. size - 1 */
+    public Object getFlat(long flat) {
+        if (flat < 0 || flat >= size) {
+            throw new IndexOutOfBoundsException("flat index " + flat + " out of range for size " + size);
+        }
+        return read(data, offsetOfFlat(flat), dtype);
+    }
+
+    /** @return an integer or bool element as a long @param index indices */
+    public long getLong(long... index) {
+        return asLong(get(index));
+    }
+
+    /** @return a numeric element as a double @param index indices */
+    public double getDouble(long... index) {
+        return asDouble(get(index));
+    }
+
+    /** @return a bool element @param index indices */
+    public boolean getBoolean(long... index) {
+        Object v = get(index);
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw new IllegalStateException("dtype " + dtype + " does not hold booleans");
+    }
+
+    /** @return a complex (or real, as re + 0j) element @param index indices */
+    public Complex getComplex(long... index) {
+        Object v = get(index);
+        return v instanceof Complex c ? c : new Complex(asDouble(v), 0);
+    }
+
+    /** @return the elements as longs in logical row-major order (integer and bool types) */
+    public long[] toLongArray() {
+        char kind = dtype.kind();
+        if (kind != DType.KIND_INT && kind != DType.KIND_UINT && kind != DType.KIND_BOOL) {
+            throw new IllegalStateException("dtype " + dtype + " does not hold integers");
+        }
+        long[] out = new long[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = integerAt(offsetOfFlat(i));
+        }
+        return out;
+    }
+
+    /** Reads an integer or bool element without boxing. */
+    private long integerAt(int offset) {
+        if (dtype.kind() == DType.KIND_BOOL) {
+            return data.get(offset) != 0 ? 1 : 0;
+        }
+        boolean signed = dtype.kind() == DType.KIND_INT;
+        return switch (dtype.itemsize()) {
+            case 1 -> signed ? data.get(offset) : data.get(offset) & 0xff;
+            case 2 -> signed ? data.getShort(offset) : data.getShort(offset) & 0xffff;
+            case 4 -> signed ? data.getInt(offset) : data.getInt(offset) & 0xffffffffL;
+            default -> data.getLong(offset);
+        };
+    }
+
+    /** @return the elements as doubles in logical row-major order (numeric types) */
+    public double[] toDoubleArray() {
+        double[] out = new double[size];
+        if (dtype.kind() == DType.KIND_FLOAT && dtype.itemsize() != 2) {
+            for (int i = 0; i < size; i++) {
+                int offset = offsetOfFlat(i);
+                out[i] = dtype.itemsize() == 4 ? data.getFloat(offset) : data.getDouble(offset);
+            }
+            return out;
+        }
+        for (int i = 0; i < size; i++) {
+            out[i] = asDouble(getFlat(i));
+        }
+        return out;
+    }
+
+    /** @return the elements of a bool array in logical row-major order */
+    public boolean[] toBooleanArray() {
+        if (dtype.kind() != DType.KIND_BOOL) {
+            throw new IllegalStateException("dtype " + dtype + " does not hold booleans");
+        }
+        boolean[] out = new boolean[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = (Boolean) getFlat(i);
+        }
+        return out;
+    }
+
+    /** @return the elements as complex numbers in logical row-major order */
+    public Complex[] toComplexArray() {
+        Complex[] out = new Complex[size];
+        for (int i = 0; i < size; i++) {
+            Object v = getFlat(i);
+            out[i] = v instanceof Complex c ? c : new Complex(asDouble(v), 0);
+        }
+        return out;
+    }
+
+    /**
+     * @return the value as nested lists (numpy's {@code tolist()}): the element itself for a 0-dimensional array,
+     *     else a {@code List<Object>} per dimension
+     */
+    public Object toNested() {
+        if (shape.length == 0) {
+            return getFlat(0);
+        }
+        int[] next = {0};
+        return nest(0, next);
+    }
+
+    private List<Object> nest(int dim, int[] next) {
+        List<Object> out = new ArrayList<>((int) shape[dim]);
+        for (long i = 0; i < shape[dim]; i++) {
+            out.add(dim == shape.length - 1 ? getFlat(next[0]++) : nest(dim + 1, next));
+        }
+        return out;
+    }
+
+    private long asLong(Object v) {
+        if (v instanceof Long l) {
+            return l;
+        }
+        if (v instanceof Boolean b) {
+            return b ? 1 : 0;
+        }
+        throw new IllegalStateException("dtype " + dtype + " does not hold integers");
+    }
+
+    private double asDouble(Object v) {
+        if (v instanceof Double d) {
+            return d;
+        }
+        if (v instanceof Long l) {
+            return dtype.kind() == DType.KIND_UINT && l < 0
+                    ? new java.math.BigDecimal(Long.toUnsignedString(l)).doubleValue() : l;
+        }
+        if (v instanceof Boolean b) {
+            return b ? 1 : 0;
+        }
+        throw new IllegalStateException("dtype " + dtype + " does not hold real numbers");
+    }
+
+    /** Reads one element of {@code type} at {@code offset}. */
+    static Object read(ByteBuffer buf, int offset, DType type) {
+        ByteBuffer b = buf.order() == type.order() ? buf : buf.duplicate().order(type.order());
+        switch (type.kind()) {
+            case DType.KIND_BOOL:
+                return b.get(offset) != 0;
+            case DType.KIND_INT:
+                return switch (type.itemsize()) {
+                    case 1 -> (long) b.get(offset);
+                    case 2 -> (long) b.getShort(offset);
+                    case 4 -> (long) b.getInt(offset);
+                    default -> b.getLong(offset);
+                };
+            case DType.KIND_UINT:
+                return switch (type.itemsize()) {
+                    case 1 -> (long) (b.get(offset) & 0xff);
+                    case 2 -> (long) (b.getShort(offset) & 0xffff);
+                    case 4 -> b.getInt(offset) & 0xffffffffL;
+                    default -> b.getLong(offset);
+                };
+            case DType.KIND_FLOAT:
+                return switch (type.itemsize()) {
+                    case 2 -> (double) Float.float16ToFloat(b.getShort(offset));
+                    case 4 -> (double) b.getFloat(offset);
+                    default -> b.getDouble(offset);
+                };
+            case DType.KIND_COMPLEX:
+                return type.itemsize() == 8
+                        ? new Complex(b.getFloat(offset), b.getFloat(offset + 4))
+                        : new Complex(b.getDouble(offset), b.getDouble(offset + 8));
+            case DType.KIND_BYTES: {
+                int n = type.itemsize();
+                while (n > 0 && b.get(offset + n - 1) == 0) {
+                    n--;
+                }
+                byte[] bytes = new byte[n];
+                b.get(offset, bytes);
+                return new String(bytes, StandardCharsets.ISO_8859_1);
+            }
+            case DType.KIND_RECORD: {
+                List<Object> fields = new ArrayList<>();
+                for (DType.Field f : type.fields()) {
+                    fields.add(read(buf, offset + f.offset(), f.type()));
+                }
+                return fields;
+            }
+            default:
+                throw new IllegalStateException("cannot read dtype " + type);
+        }
+    }
+
+    /** Writes one element of {@code type} at {@code offset}, checking that the value fits. */
+    static void put(ByteBuffer buf, int offset, DType type, Object value) {
+        ByteBuffer b = buf.order() == type.order() ? buf : buf.duplicate().order(type.order());
+        switch (type.kind()) {
+            case DType.KIND_BOOL -> b.put(offset, (byte) (truth(value) ? 1 : 0));
+            case DType.KIND_INT, DType.KIND_UINT -> {
+                long v = integer(value, type);
+                switch (type.itemsize()) {
+                    case 1 -> b.put(offset, (byte) v);
+                    case 2 -> b.putShort(offset, (short) v);
+                    case 4 -> b.putInt(offset, (int) v);
+                    default -> b.putLong(offset, v);
+                }
+            }
+            case DType.KIND_FLOAT -> {
+                double d = real(value, type);
+                switch (type.itemsize()) {
+                    case 2 -> b.putShort(offset, Float.floatToFloat16((float) d));
+                    case 4 -> b.putFloat(offset, (float) d);
+                    default -> b.putDouble(offset, d);
+                }
+            }
+            case DType.KIND_COMPLEX -> {
+                Complex c = value instanceof Complex z ? z : new Complex(real(value, type), 0);
+                if (type.itemsize() == 8) {
+                    b.putFloat(offset, (float) c.re());
+                    b.putFloat(offset + 4, (float) c.im());
+                } else {
+                    b.putDouble(offset, c.re());
+                    b.putDouble(offset + 8, c.im());
+                }
+            }
+            case DType.KIND_BYTES -> {
+                byte[] bytes = switch (value) {
+                    case byte[] a -> a;
+                    case String s when s.chars().allMatch(ch -> ch < 0x80) -> s.getBytes(StandardCharsets.US_ASCII);
+                    case Character c -> new byte[] {(byte) c.charValue()};
+                    default -> throw new IllegalArgumentException("cannot store " + describe(value) + " as " + type
+                            + (value instanceof String ? " (only ASCII text can be stored, as numpy does)" : ""));
+                };
+                for (int i = 0; i < type.itemsize(); i++) {
+                    b.put(offset + i, i < bytes.length ? bytes[i] : 0);
+                }
+            }
+            case DType.KIND_RECORD -> {
+                List<?> fields = switch (value) {
+                    case List<?> l -> l;
+                    case Object[] a -> Arrays.asList(a);
+                    default -> throw new IllegalArgumentException("a record of " + type.fields().size()
+                            + " fields needs a List or Object[] value, got " + describe(value));
+                };
+                if (fields.size() != type.fields().size()) {
+                    throw new IllegalArgumentException("record " + type + " has " + type.fields().size()
+                            + " fields, got " + fields.size() + " values");
+                }
+                for (int i = 0; i < fields.size(); i++) {
+                    DType.Field f = type.fields().get(i);
+                    put(buf, offset + f.offset(), f.type(), fields.get(i));
+                }
+            }
+            default -> throw new IllegalArgumentException("cannot store values of dtype " + type);
+        }
+    }
+
+    private static boolean truth(Object value) {
+        return switch (value) {
+            case Boolean b -> b;
+            case Number n -> n.doubleValue() != 0;
+            default -> throw new IllegalArgumentException("cannot store " + describe(value) + " as a bool");
+        };
+    }
+
+    private static long integer(Object value, DType type) {
+        long v = switch (value) {
+            case Long l -> l;
+            case Integer i -> i;
+            case Short s -> s;
+            case Byte b -> b;
+            case Boolean b -> b ? 1 : 0;
+            case java.math.BigInteger big when type.kind() == DType.KIND_UINT && type.itemsize() == 8
+                    && big.signum() >= 0 && big.bitLength() <= 64 -> big.longValue();
+            default -> throw new IllegalArgumentException("cannot store " + describe(value) + " as " + type
+                    + " (an integer is needed)");
+        };
+        int bits = type.itemsize() * 8;
+        boolean fits;
+        if (type.kind() == DType.KIND_INT) {
+            fits = bits == 64 || (v >= -(1L << (bits - 1)) && v < (1L << (bits - 1)));
+        } else if (bits == 64) {
+            fits = true; // a negative long is the bit pattern of a value above Long.MAX_VALUE, as getLong returns it
+        } else {
+            fits = v >= 0 && v < (1L << bits);
+        }
+        if (!fits) {
+            throw new IllegalArgumentException(value + " is out of range for " + type);
+        }
+        return v;
+    }
+
+    private static double real(Object value, DType type) {
+        return switch (value) {
+            case Double d -> d;
+            case Float f -> f;
+            case Long l -> l;
+            case Integer i -> i;
+            case Short s -> s;
+            case Byte b -> b;
+            case Boolean b -> b ? 1 : 0;
+            default -> throw new IllegalArgumentException("cannot store " + describe(value) + " as " + type);
+        };
+    }
+
+    static String describe(Object value) {
+        return value == null ? "null" : value.getClass().getSimpleName() + " " + value;
+    }
+
+    /** Arrays are equal when dtype, shape and every element are equal (storage order does not matter). */
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof NdArray a) || !a.dtype.equals(dtype) || !Arrays.equals(a.shape, shape)) {
+            return false;
+        }
+        for (int i = 0; i < size; i++) {
+            if (!Objects.equals(getFlat(i), a.getFlat(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        int h = dtype.hashCode() * 31 + Arrays.hashCode(shape);
+        for (int i = 0; i < Math.min(size, 16); i++) {
+            h = h * 31 + Objects.hashCode(getFlat(i));
+        }
+        return h;
+    }
+
+    /** @return a short description: dtype, shape, order and up to 8 elements */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("NdArray(").append(dtype).append(", ")
+                .append(NumpyHeader.shapeString(shape)).append(", ").append(order).append(", [");
+        for (int i = 0; i < Math.min(size, 8); i++) {
+            sb.append(i > 0 ? ", " : "").append(getFlat(i));
+        }
+        return sb.append(size > 8 ? ", ...])" : "])").toString();
+    }
+}
