@@ -10,7 +10,8 @@ import java.util.Objects;
 
 /**
  * A send stream writing its packets back to back onto a {@link WritableByteChannel} or an
- * {@link OutputStream}, spead2's {@code streambuf_stream}. One substream. The destination is not closed by
+ * {@link OutputStream}, spead2's {@code streambuf_stream}. One substream. An output stream is flushed after
+ * each batch, so after {@link #flush()} the data has been handed on; the destination is not closed by
  * {@link #close()}.
  *
  * <p>Each batch of packets is written with as few calls as possible. If a write fails, the packets not yet
@@ -54,6 +55,7 @@ public final class ChannelStream extends Stream {
         if (output != null) {
             try {
                 output.write(batch.array(), 0, batch.bytes());
+                output.flush();
             } catch (IOException e) {
                 for (int i = 0; i < batch.size(); i++) {
                     batch.fail(i, e);

@@ -15,7 +15,9 @@ import java.util.Objects;
  *
  * <p>Items keep their insertion order on the wire. Buffer values are <em>referenced, not copied</em>: the
  * caller must keep the memory alive and unchanged until every send of this heap has completed (changing it
- * earlier changes what is sent). A heap may be sent several times. It is not thread-safe and must not be
+ * earlier changes what is sent). Segments must be readable from the stream's writer thread: heap memory or
+ * global, automatic or shared arenas, not a confined arena (a heap whose memory cannot be read completes
+ * with an {@link java.io.IOException}). A heap may be sent several times. It is not thread-safe and must not be
  * modified while it is queued on a stream.
  *
  * <p>An item is sent as an immediate when it is an integer item ({@link #addItem(long, long)},

@@ -192,7 +192,9 @@ public final class PacketGenerator {
                 if (written > 0) {
                     MemorySegment.copy(dst, start, dst, start + remaining, written);
                 }
-                dst.asSlice(start, remaining).fill((byte) 0);
+                for (long i = 0; i < remaining; i++) {
+                    dst.set(ValueLayout.JAVA_BYTE, start + i, (byte) 0);
+                }
                 remaining = 0;
             } else if (immediate[nextItem]) {
                 nextItem++;

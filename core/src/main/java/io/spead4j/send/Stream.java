@@ -371,7 +371,10 @@ public abstract class Stream implements AutoCloseable {
         return slots[(int) Long.remainderUnsigned(index, slots.length)];
     }
 
-    private static long await(CompletableFuture<Long> future) throws IOException {
+    private long await(CompletableFuture<Long> future) throws IOException {
+        if (Thread.currentThread() == writerThread && !future.isDone()) {
+            throw new IllegalStateException("a blocking send from the stream's writer thread would deadlock");
+        }
         try {
             return future.get();
         } catch (InterruptedException e) {
@@ -482,7 +485,13 @@ public abstract class Stream implements AutoCloseable {
                 flushBatch();
             }
             Slot cur = slot(active);
-            int size = cur.gen.nextPacket(batch.segment(), batch.nextOffset());
+            int size;
+            try {
+                size = cur.gen.nextPacket(batch.segment(), batch.nextOffset());
+            } catch (RuntimeException e) {
+                abortGroup(e);
+                continue;
+            }
             batch.add(size, cur.substreamIndex, activeStart);
             limiter.packetTaken(size, cur.nanosPerByte);
             advance(cur);
@@ -518,6 +527,23 @@ public abstract class Stream implements AutoCloseable {
                 next = slot(active);
             }
         }
+    }
+
+    /**
+     * A packet of the current group could not be generated (its memory became inaccessible, e.g. a closed
+     * arena or a segment confined to another thread): send what is batched, then complete the group with
+     * the error and skip its remaining packets.
+     */
+    private void abortGroup(RuntimeException e) {
+        LOG.debug("cannot generate a packet; abandoning the heap group", e);
+        flushBatch();
+        Slot first = slot(activeStart);
+        if (first.error == null) {
+            first.error = new IOException("cannot generate packet: " + e, e);
+        }
+        active = first.groupEnd;
+        activeStart = active;
+        groupsCompleted(1);
     }
 
     private long readTail() {

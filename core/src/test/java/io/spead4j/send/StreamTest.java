@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
@@ -261,6 +262,21 @@ class StreamTest {
         assertThat(s.packets).hasSize(3);
         assertThat(s.sendHeap(heapOfPackets(1, 3))).isEqualTo(128);
         s.close();
+    }
+
+    @Test
+    void unreadableMemoryFailsItsGroupAndTheStreamGoesOn() throws Exception {
+        try (BytesStream s = new BytesStream(pool, P128); Arena confined = Arena.ofConfined()) {
+            MemorySegment mine = confined.allocate(500);
+            Heap bad = new Heap().addItem(0x1000, mine, false);
+            CompletableFuture<Long> group = s.sendHeapsAsync(List.of(new HeapReference(heapOfPackets(2, 1)),
+                    new HeapReference(bad)), GroupMode.ROUND_ROBIN);
+            assertThatThrownBy(group::get).hasCauseInstanceOf(IOException.class)
+                    .hasMessageContaining("cannot generate packet");
+            assertThat(s.sendHeap(heapOfPackets(1, 2))).isEqualTo(128);
+            // the first packet of heap 1 went out before heap 2 failed; the next heap has cnt 3
+            assertThat(cntAndOffset(s.getValue())).extracting(p -> p[0]).containsExactly(1L, 3L);
+        }
     }
 
     @Test
