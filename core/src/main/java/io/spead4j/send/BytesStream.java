@@ -24,7 +24,11 @@ public final class BytesStream extends Stream {
         super(threadPool, config, 1);
     }
 
-    /** Creates the stream with the default configuration. @param threadPool pool providing the writer thread */
+    /**
+     * Creates the stream with the default configuration.
+     *
+     * @param threadPool pool providing the writer thread
+     */
     public BytesStream(ThreadPool threadPool) {
         this(threadPool, StreamConfig.DEFAULT);
     }

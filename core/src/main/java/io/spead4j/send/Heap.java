@@ -17,8 +17,8 @@ import java.util.Objects;
  * caller must keep the memory alive and unchanged until every send of this heap has completed (changing it
  * earlier changes what is sent). Segments must be readable from the stream's writer thread: heap memory or
  * global, automatic or shared arenas, not a confined arena (a heap whose memory cannot be read completes
- * with an {@link java.io.IOException}). A heap may be sent several times. It is not thread-safe and must not be
- * modified while it is queued on a stream.
+ * with an {@link java.io.IOException}). A heap may be sent several times. It is not thread-safe and must
+ * not be modified while it is queued on a stream.
  *
  * <p>An item is sent as an immediate when it is an integer item ({@link #addItem(long, long)},
  * {@link #addStart()}, {@link #addEnd()}), or when it allows immediates and its value has at most A/8 bytes;
@@ -146,12 +146,20 @@ public final class Heap {
         return this;
     }
 
-    /** Adds the stream-control item STREAM_CTRL = START (0), as an immediate. @return this heap */
+    /**
+     * Adds the stream-control item STREAM_CTRL = START (0), as an immediate.
+     *
+     * @return this heap
+     */
     public Heap addStart() {
         return addItem(Spead.STREAM_CTRL_ID, Spead.CTRL_STREAM_START);
     }
 
-    /** Adds the stream-control item STREAM_CTRL = STOP (2), as an immediate. @return this heap */
+    /**
+     * Adds the stream-control item STREAM_CTRL = STOP (2), as an immediate.
+     *
+     * @return this heap
+     */
     public Heap addEnd() {
         return addItem(Spead.STREAM_CTRL_ID, Spead.CTRL_STREAM_STOP);
     }

@@ -9,6 +9,7 @@ import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -88,6 +89,31 @@ class RateLimiterTest {
         for (int i = 0; i < 1000; i++) {
             assertThat(r.delayNanos()).isZero();
             r.packetTaken(9000, 0.0);
+        }
+    }
+
+    @Test
+    void perHeapRateOverridesTheStreamRate() throws Exception {
+        StreamConfig base = StreamConfig.DEFAULT.withMaxPacketSize(128).withBurstSize(0);
+        Heap twoPackets = new Heap().addItem(0x1000, new byte[80 + 88], false);
+        try (ThreadPool pool = new ThreadPool(1)) {
+            // unlimited stream, 2000 B/s heap: the second packet waits 128 / 2000 s = 64 ms
+            try (BytesStream s = new BytesStream(pool, base)) {
+                long start = System.nanoTime();
+                s.sendHeap(new HeapReference(twoPackets, -1, 0, 2000.0));
+                assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(60_000_000L);
+            }
+            // 2000 B/s stream, heap with the stream's rate (negative): the same wait
+            try (BytesStream s = new BytesStream(pool, base.withRate(2000))) {
+                long start = System.nanoTime();
+                s.sendHeap(new HeapReference(twoPackets, -1, 0, -1.0));
+                assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(60_000_000L);
+            }
+            // 10 B/s stream, unlimited heap (rate 0): no wait (with the stream's rate it would take 12.8 s)
+            try (BytesStream s = new BytesStream(pool, base.withRate(10))) {
+                CompletableFuture<Long> f = s.sendHeapAsync(new HeapReference(twoPackets, -1, 0, 0.0));
+                assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo(256);
+            }
         }
     }
 
