@@ -2,6 +2,8 @@ package io.spead4j.send;
 
 import io.spead4j.ThreadPool;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -47,7 +49,7 @@ public final class BytesStream extends Stream {
                 }
                 buffer = Arrays.copyOf(buffer, (int) wanted);
             }
-            System.arraycopy(batch.array(), 0, buffer, length, n);
+            MemorySegment.copy(batch.segment(), ValueLayout.JAVA_BYTE, 0, buffer, length, n);
             length += n;
         }
     }

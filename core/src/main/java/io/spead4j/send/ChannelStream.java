@@ -4,6 +4,8 @@ import io.spead4j.ThreadPool;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.util.Objects;
@@ -22,7 +24,7 @@ import java.util.Objects;
 public final class ChannelStream extends Stream {
     private final WritableByteChannel channel;
     private final OutputStream output;
-    private ByteBuffer view;
+    private byte[] scratch;
 
     /**
      * Creates a stream onto a channel.
@@ -52,9 +54,14 @@ public final class ChannelStream extends Stream {
 
     @Override
     protected void writePackets(PacketBatch batch) {
+        int n = batch.bytes();
         if (output != null) {
+            if (scratch == null || scratch.length < n) {
+                scratch = new byte[(int) batch.segment().byteSize()];
+            }
+            MemorySegment.copy(batch.segment(), ValueLayout.JAVA_BYTE, 0, scratch, 0, n);
             try {
-                output.write(batch.array(), 0, batch.bytes());
+                output.write(scratch, 0, n);
                 output.flush();
             } catch (IOException e) {
                 for (int i = 0; i < batch.size(); i++) {
@@ -63,10 +70,8 @@ public final class ChannelStream extends Stream {
             }
             return;
         }
-        if (view == null || view.array() != batch.array()) {
-            view = ByteBuffer.wrap(batch.array());
-        }
-        view.limit(batch.bytes()).position(0);
+        ByteBuffer view = batch.buffer();
+        view.limit(n).position(0);
         try {
             while (view.hasRemaining()) {
                 if (channel.write(view) == 0) {

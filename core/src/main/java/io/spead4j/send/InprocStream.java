@@ -4,7 +4,8 @@ import io.spead4j.InprocQueue;
 import io.spead4j.ThreadPool;
 
 import java.io.IOException;
-import java.util.Arrays;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 /**
@@ -49,10 +50,9 @@ public final class InprocStream extends Stream {
 
     @Override
     protected void writePackets(PacketBatch batch) {
-        byte[] array = batch.array();
         for (int i = 0; i < batch.size(); i++) {
-            int off = batch.offset(i);
-            byte[] packet = Arrays.copyOfRange(array, off, off + batch.length(i));
+            byte[] packet = new byte[batch.length(i)];
+            MemorySegment.copy(batch.segment(), ValueLayout.JAVA_BYTE, batch.offset(i), packet, 0, packet.length);
             try {
                 queues.get(batch.substreamIndex(i)).addOwnedPacket(packet);
             } catch (IllegalStateException e) {

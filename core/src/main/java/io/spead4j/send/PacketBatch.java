@@ -1,22 +1,25 @@
 package io.spead4j.send;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * A batch of packets a send stream hands to its transport ({@link Stream#writePackets(PacketBatch)}).
  *
- * <p>The packets lie back to back in one reusable byte array, {@link #array()} (also as {@link #segment()}),
- * packet {@code i} at {@link #offset(int)} with {@link #length(int)} bytes, to go to substream
- * {@link #substreamIndex(int)}. The transport reports a packet it could not deliver with
- * {@link #fail(int, IOException)}; every packet not failed counts as sent. The batch and its memory are
- * reused for the next batch as soon as {@code writePackets} returns, so a transport must copy what it keeps.
+ * <p>The packets lie back to back in one block of native memory, {@link #segment()} (also viewable as the
+ * direct buffer {@link #buffer()}), packet {@code i} at {@link #offset(int)} with {@link #length(int)}
+ * bytes, to go to substream {@link #substreamIndex(int)}; together they fill {@code [0, bytes())}. The
+ * transport reports a packet it could not deliver with {@link #fail(int, IOException)}; every packet not
+ * failed counts as sent. A stream reuses one batch and the same memory for all its batches, so a
+ * transport may keep views of it, but must copy any bytes it needs after {@code writePackets} returns.
  */
 public final class PacketBatch {
-    private final byte[] array;
     private final MemorySegment segment;
+    private final ByteBuffer buffer;
     private final int capacityPackets;
     private final int[] offsets;
     private final int[] lengths;
@@ -28,8 +31,8 @@ public final class PacketBatch {
     private int used;
 
     PacketBatch(int capacityBytes, int capacityPackets) {
-        this.array = new byte[capacityBytes];
-        this.segment = MemorySegment.ofArray(array);
+        this.segment = Arena.ofAuto().allocate(capacityBytes, 8);
+        this.buffer = segment.asByteBuffer();
         this.capacityPackets = capacityPackets;
         this.offsets = new int[capacityPackets];
         this.lengths = new int[capacityPackets];
@@ -44,22 +47,27 @@ public final class PacketBatch {
         return count;
     }
 
-    /** @return the array holding the packets back to back from index 0 */
-    public byte[] array() {
-        return array;
-    }
-
-    /** @return {@link #array()} as a memory segment */
+    /** @return the memory holding the packets back to back from offset 0 (the same for every batch) */
     public MemorySegment segment() {
         return segment;
     }
 
-    /** @return the number of bytes used by all the packets (they occupy {@code array()[0 .. bytes)}) */
+    /**
+     * A direct buffer over {@link #segment()}, the same object for every batch: its position and limit are
+     * the transport's to set.
+     *
+     * @return the buffer
+     */
+    public ByteBuffer buffer() {
+        return buffer;
+    }
+
+    /** @return the number of bytes used by all the packets (they occupy {@code [0, bytes())}) */
     public int bytes() {
         return used;
     }
 
-    /** @return offset of packet {@code i} in {@link #array()} @param i packet index */
+    /** @return offset of packet {@code i} in {@link #segment()} @param i packet index */
     public int offset(int i) {
         Objects.checkIndex(i, count);
         return offsets[i];
@@ -109,7 +117,7 @@ public final class PacketBatch {
 
     /** @return whether a packet of {@code maxPacketSize} bytes still fits */
     boolean hasRoom(int maxPacketSize) {
-        return count < capacityPackets && array.length - used >= maxPacketSize;
+        return count < capacityPackets && segment.byteSize() - used >= maxPacketSize;
     }
 
     int nextOffset() {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,8 +69,8 @@ class StreamTest {
                         batch.fail(i, new IOException("injected failure"));
                         continue;
                     }
-                    packets.add(Arrays.copyOfRange(batch.array(), batch.offset(i),
-                            batch.offset(i) + batch.length(i)));
+                    packets.add(batch.segment().asSlice(batch.offset(i), batch.length(i))
+                            .toArray(ValueLayout.JAVA_BYTE));
                 }
             }
         }
