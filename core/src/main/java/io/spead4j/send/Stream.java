@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -318,8 +319,9 @@ public abstract class Stream implements AutoCloseable {
             }
             if (tail - head + n > slots.length) {
                 LOG.warn("dropping heap because queue is full");
-                future.completeExceptionally(new QueueFullException("dropping heap because the send queue is full ("
-                        + (tail - head) + " of maxHeaps=" + slots.length + " in flight, " + n + " more requested)"));
+                future.completeExceptionally(new QueueFullException("dropping heap because the send queue is "
+                        + "full (" + (tail - head) + " of maxHeaps=" + slots.length + " in flight, " + n
+                        + " more requested)"));
                 return future;
             }
             long next = nextCnt;
@@ -332,6 +334,15 @@ public abstract class Stream implements AutoCloseable {
                     next += stepCnt;
                 }
                 gens[i] = new PacketGenerator(ref.heap(), cnt, maxPacketSize);
+            }
+            if (!writerStarted) {
+                // the writer's first step takes this lock, so it cannot run before the heaps are committed
+                try {
+                    threadPool.execute(this::runWriter);
+                } catch (RejectedExecutionException e) {
+                    throw new IllegalStateException("the stream's thread pool is shut down", e);
+                }
+                writerStarted = true;
             }
             long start = tail;
             long end = tail + n;
@@ -356,10 +367,6 @@ public abstract class Stream implements AutoCloseable {
             slot(start).future = future;
             nextCnt = next;
             tail = end;
-            if (!writerStarted) {
-                writerStarted = true;
-                threadPool.execute(this::runWriter);
-            }
             workAvailable.signal();
         } finally {
             lock.unlock();
@@ -379,7 +386,8 @@ public abstract class Stream implements AutoCloseable {
             return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            InterruptedIOException ie = new InterruptedIOException("interrupted while waiting for the heap to be sent");
+            InterruptedIOException ie = new InterruptedIOException(
+                    "interrupted while waiting for the heap to be sent");
             ie.initCause(e);
             throw ie;
         } catch (ExecutionException e) {

@@ -359,6 +359,16 @@ class StreamTest {
     }
 
     @Test
+    void closedThreadPoolIsReportedAndNothingIsQueued() throws IOException {
+        ThreadPool closedPool = new ThreadPool(1);
+        closedPool.close();
+        try (BytesStream s = new BytesStream(closedPool)) {
+            assertThatIllegalStateException().isThrownBy(() -> s.sendHeapAsync(new Heap()))
+                    .withMessageContaining("thread pool");
+        }
+    }
+
+    @Test
     void configIsValidated() {
         StreamConfig c = StreamConfig.DEFAULT;
         assertThat(c.maxPacketSize()).isEqualTo(1472);
