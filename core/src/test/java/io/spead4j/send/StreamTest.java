@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.List;
@@ -366,6 +367,49 @@ class StreamTest {
             assertThatIllegalStateException().isThrownBy(() -> s.sendHeapAsync(new Heap()))
                     .withMessageContaining("thread pool");
         }
+    }
+
+    /** Discards packets and measures what the writer thread allocates between its first and last batch. */
+    static final class AllocationProbe extends Stream {
+        private static final com.sun.management.ThreadMXBean THREADS =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long firstBatchAllocated = -1;
+        long lastBatchAllocated;
+        int batches;
+        long packets;
+
+        AllocationProbe(StreamConfig config) {
+            super(pool, config, 1);
+        }
+
+        @Override
+        protected void writePackets(PacketBatch batch) {
+            long now = THREADS.getCurrentThreadAllocatedBytes();
+            if (firstBatchAllocated < 0) {
+                firstBatchAllocated = now;
+            }
+            lastBatchAllocated = now;
+            batches++;
+            packets += batch.size();
+        }
+    }
+
+    @Test
+    void packetPathAllocatesNothingPerPacket() throws IOException {
+        AllocationProbe s = new AllocationProbe(StreamConfig.DEFAULT.withMaxPacketSize(1024));
+        byte[] data = new byte[4 << 20];
+        Heap heap = new Heap().addItem(0x1000, data, false).addItem(0x1001, 5).addItem(0x1002, new byte[3], true);
+        s.sendHeap(heap);
+        // second run: one-off costs (class loading, method handle linkage) are behind us
+        s.firstBatchAllocated = -1;
+        s.batches = 0;
+        s.packets = 0;
+        s.sendHeap(heap);
+        s.close();
+        assertThat(s.packets).isGreaterThan(4000);
+        assertThat(s.batches).isGreaterThan(60);
+        // thousands of packets generated between the first and last batch, (almost) no bytes allocated
+        assertThat(s.lastBatchAllocated - s.firstBatchAllocated).isLessThan(4096);
     }
 
     @Test
