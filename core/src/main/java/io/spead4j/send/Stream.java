@@ -424,7 +424,8 @@ public abstract class Stream implements AutoCloseable {
 
     /**
      * Flushes, then stops the writer. Later sends throw {@link IllegalStateException}. Idempotent. The
-     * transport's destination (channel, queue) is not closed.
+     * transport's destination (channel, queue) is not closed; a transport owning resources (a socket)
+     * overrides this, calls {@code super.close()} first, then releases them.
      */
     @Override
     public void close() {
