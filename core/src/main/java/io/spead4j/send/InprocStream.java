@@ -1,0 +1,63 @@
+package io.spead4j.send;
+
+import io.spead4j.InprocQueue;
+import io.spead4j.ThreadPool;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+
+/**
+ * A send stream into in-process queues, spead2's {@code send::InprocStream}: substream {@code i} is
+ * {@code queues.get(i)}. Each packet is copied into one contiguous array owned by its queue.
+ *
+ * <p><strong>Meant for tests.</strong> An {@link InprocQueue} is unbounded: a sender that outpaces its
+ * receivers (or has none) makes it grow until memory runs out. When several receive streams read one queue,
+ * each packet goes to only one of them, so only heaps that fit in a single packet are reassembled.
+ *
+ * <p>Adding to a stopped queue loses that packet and its heap completes with an "operation aborted"
+ * {@link IOException}. As with every stream, heaps beyond {@code maxHeaps} in flight are refused, never
+ * queued silently.
+ */
+public final class InprocStream extends Stream {
+    private final List<InprocQueue> queues;
+
+    /**
+     * Creates the stream.
+     *
+     * @param threadPool pool providing the writer thread
+     * @param queues one queue per substream, at least one
+     * @param config the configuration
+     * @throws IllegalArgumentException if {@code queues} is empty
+     */
+    public InprocStream(ThreadPool threadPool, List<InprocQueue> queues, StreamConfig config) {
+        super(threadPool, config, checkedSize(queues));
+        this.queues = List.copyOf(queues);
+    }
+
+    private static int checkedSize(List<InprocQueue> queues) {
+        if (queues.isEmpty()) {
+            throw new IllegalArgumentException("queues is empty");
+        }
+        return queues.size();
+    }
+
+    /** @return the queues, one per substream */
+    public List<InprocQueue> queues() {
+        return queues;
+    }
+
+    @Override
+    protected void writePackets(PacketBatch batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            byte[] packet = new byte[batch.length(i)];
+            MemorySegment.copy(batch.segment(), ValueLayout.JAVA_BYTE, batch.offset(i), packet, 0, packet.length);
+            try {
+                queues.get(batch.substreamIndex(i)).addOwnedPacket(packet);
+            } catch (IllegalStateException e) {
+                batch.fail(i, new IOException("operation aborted: " + e.getMessage(), e));
+            }
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package io.spead4j.send;
+
+import io.spead4j.Flavour;
+import io.spead4j.Spead;
+import io.spead4j.wire.ItemPointer;
+import io.spead4j.wire.PacketHeader;
+import io.spead4j.wire.PacketWriter;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Splits one heap into SPEAD packets exactly as spead2's {@code packet_generator}.
+ *
+ * <p>With P' the maximum packet size rounded down to a multiple of 8 and K = (P' - 48) / 8 the most item
+ * pointers a packet carries besides the four it always starts with (HEAP_CNT, HEAP_LENGTH, PAYLOAD_OFFSET,
+ * PAYLOAD_LENGTH, all immediate), each packet carries the next {@code min(K, pointers left)} item pointers in
+ * item order and as much payload as fits. Every packet has at least one payload byte: a heap whose addressed
+ * bytes are too few gets a NULL item pointer after its last item and zero padding, so HEAP_LENGTH includes
+ * the padding. With {@link Heap#repeatPointers()} every packet carries all the pointers again.
+ *
+ * <p>Quirk kept for byte identity: when a packet holds both the last real payload bytes and padding, spead2
+ * (release build) writes the padding zeros <em>before</em> that packet's real bytes; so does this class.
+ *
+ * <p>Use {@link #hasNextPacket()} and {@link #nextPacket(MemorySegment, long)} to write packets into a
+ * reusable buffer without allocating, or {@link #packets()} for byte arrays. The heap must not change while
+ * packets are generated. Not thread-safe.
+ */
+public final class PacketGenerator {
+    /** Bytes of the header plus the four special item pointers. */
+    private static final int PREFIX_SIZE = PacketHeader.SIZE + 4 * PacketHeader.POINTER_SIZE;
+    /** The most non-special pointers a header can announce besides the four specials. */
+    private static final int MAX_POINTERS = PacketHeader.MAX_ITEMS - 4;
+
+    private final Heap.Item[] items;
+    private final boolean[] immediate;
+    private final int heapAddressBits;
+    private final int maxImmediateSize;
+    private final boolean repeatPointers;
+    private final long cnt;
+    private final int maxPacketSize;
+    private final int maxPointersPerPacket;
+    private final long payloadSize;
+    private final boolean needNullItem;
+
+    private long payloadOffset;
+    private int nextItemPointer;
+    private long nextAddress;
+    private int nextItem;
+    private long nextItemOffset;
+
+    /**
+     * Prepares the packets of a heap.
+     *
+     * @param heap the heap
+     * @param cnt the heap cnt, {@code 0 .. 2^A - 1}
+     * @param maxPacketSize the largest packet size in bytes (rounded down to a multiple of 8)
+     * @throws IllegalArgumentException "packet size is too small" if the rounded size is below 56, if the heap
+     *     repeats pointers but they do not fit in one packet, if the cnt does not fit in A bits, or if the heap
+     *     is larger than 2^A - 1 bytes
+     */
+    public PacketGenerator(Heap heap, long cnt, long maxPacketSize) {
+        Objects.requireNonNull(heap, "heap");
+        Flavour flavour = heap.flavour();
+        long rounded = maxPacketSize & ~7L;
+        if (rounded < PREFIX_SIZE + 2L * PacketHeader.POINTER_SIZE) {
+            throw new IllegalArgumentException("packet size is too small: " + maxPacketSize
+                    + " (at least 56 bytes are needed)");
+        }
+        if (rounded > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("packet size is too large: " + maxPacketSize);
+        }
+        if (cnt < 0 || cnt > flavour.addressMask()) {
+            throw new IllegalArgumentException("heap cnt " + cnt + " does not fit in " + flavour.heapAddressBits()
+                    + " bits");
+        }
+        this.maxPacketSize = (int) rounded;
+        this.maxPointersPerPacket = Math.min(MAX_POINTERS, (this.maxPacketSize - PREFIX_SIZE - 8) / 8);
+        this.cnt = cnt;
+        this.heapAddressBits = flavour.heapAddressBits();
+        this.maxImmediateSize = flavour.heapAddressBytes();
+        this.repeatPointers = heap.repeatPointers();
+        List<Heap.Item> list = heap.items();
+        this.items = list.toArray(new Heap.Item[0]);
+        this.immediate = new boolean[items.length];
+        long payload = 0;
+        for (int i = 0; i < items.length; i++) {
+            Heap.Item it = items[i];
+            immediate[i] = it.inline || (it.allowImmediate && it.data.byteSize() <= maxImmediateSize);
+            if (!immediate[i]) {
+                payload += it.data.byteSize();
+            }
+        }
+        long itemPackets = items.length / maxPointersPerPacket + 1;
+        if (repeatPointers && itemPackets > 1) {
+            throw new IllegalArgumentException("packet size is too small to repeat item pointers ("
+                    + items.length + " items, at most " + (maxPointersPerPacket - 1) + " fit)");
+        }
+        long minPayload = 8 * (itemPackets - 1) + 1;
+        boolean needNull = false;
+        if (payload < minPayload) {
+            payload = minPayload;
+            needNull = true;
+        }
+        if (payload > flavour.addressMask()) {
+            throw new IllegalArgumentException("heap of " + payload + " bytes does not fit in "
+                    + heapAddressBits + "-bit addresses");
+        }
+        this.payloadSize = payload;
+        this.needNullItem = needNull;
+    }
+
+    /** @return the packet size limit actually used (the requested one rounded down to a multiple of 8) */
+    public int maxPacketSize() {
+        return maxPacketSize;
+    }
+
+    /** @return the heap length sent as HEAP_LENGTH (addressed bytes plus any padding) */
+    public long heapLength() {
+        return payloadSize;
+    }
+
+    /** @return the heap cnt */
+    public long cnt() {
+        return cnt;
+    }
+
+    /** @return true while packets remain */
+    public boolean hasNextPacket() {
+        return payloadOffset < payloadSize;
+    }
+
+    /**
+     * Writes the next packet (header, item pointers, payload) into a buffer.
+     *
+     * @param dst destination; at least {@link #maxPacketSize()} bytes from {@code offset} are safe
+     * @param offset where the packet starts in {@code dst}
+     * @return the packet size in bytes
+     * @throws IllegalStateException if no packet remains
+     * @throws IndexOutOfBoundsException if the packet does not fit in {@code dst}
+     */
+    public int nextPacket(MemorySegment dst, long offset) {
+        if (!hasNextPacket()) {
+            throw new IllegalStateException("no packet left");
+        }
+        if (repeatPointers) {
+            nextItemPointer = 0;
+            nextAddress = 0;
+        }
+        int bits = heapAddressBits;
+        int pointers = Math.min(maxPointersPerPacket, items.length + (needNullItem ? 1 : 0) - nextItemPointer);
+        int headerSize = PREFIX_SIZE + PacketHeader.POINTER_SIZE * pointers;
+        int length = (int) Math.min(payloadSize - payloadOffset, maxPacketSize - headerSize);
+        int size = headerSize + length;
+        Objects.checkFromIndexSize(offset, size, dst.byteSize());
+
+        long pos = PacketWriter.writeHeader(dst, offset, bits, pointers + 4);
+        pos = PacketWriter.writePointer(dst, pos, ItemPointer.immediate(Spead.HEAP_CNT_ID, cnt, bits));
+        pos = PacketWriter.writePointer(dst, pos, ItemPointer.immediate(Spead.HEAP_LENGTH_ID, payloadSize, bits));
+        pos = PacketWriter.writePointer(dst, pos,
+                ItemPointer.immediate(Spead.PAYLOAD_OFFSET_ID, payloadOffset, bits));
+        pos = PacketWriter.writePointer(dst, pos, ItemPointer.immediate(Spead.PAYLOAD_LENGTH_ID, length, bits));
+        payloadOffset += length;
+        for (int i = 0; i < pointers; i++) {
+            long pointer;
+            if (nextItemPointer == items.length) {
+                pointer = ItemPointer.address(Spead.NULL_ID, nextAddress, bits);
+            } else {
+                Heap.Item it = items[nextItemPointer];
+                if (it.inline) {
+                    pointer = ItemPointer.immediate(it.id, it.immediate, bits);
+                } else if (immediate[nextItemPointer]) {
+                    pointer = ItemPointer.immediate(it.id, rightAligned(it.data), bits);
+                } else {
+                    pointer = ItemPointer.address(it.id, nextAddress, bits);
+                    nextAddress += it.data.byteSize();
+                }
+            }
+            pos = PacketWriter.writePointer(dst, pos, pointer);
+            nextItemPointer++;
+        }
+
+        long start = pos;
+        long written = 0;
+        long remaining = length;
+        while (remaining > 0) {
+            if (nextItem == items.length) {
+                // Padding: spead2 puts it straight after the pointers, ahead of any real bytes of this packet.
+                if (written > 0) {
+                    MemorySegment.copy(dst, start, dst, start + remaining, written);
+                }
+                for (long i = 0; i < remaining; i++) {
+                    dst.set(ValueLayout.JAVA_BYTE, start + i, (byte) 0);
+                }
+                remaining = 0;
+            } else if (immediate[nextItem]) {
+                nextItem++;
+                nextItemOffset = 0;
+            } else {
+                MemorySegment data = items[nextItem].data;
+                long send = Math.min(data.byteSize() - nextItemOffset, remaining);
+                MemorySegment.copy(data, nextItemOffset, dst, start + written, send);
+                nextItemOffset += send;
+                if (nextItemOffset == data.byteSize()) {
+                    nextItem++;
+                    nextItemOffset = 0;
+                }
+                remaining -= send;
+                written += send;
+            }
+        }
+        return size;
+    }
+
+    /**
+     * Generates all remaining packets as byte arrays (convenient for tests; allocates).
+     *
+     * @return the packets, in order
+     */
+    public List<byte[]> packets() {
+        List<byte[]> out = new ArrayList<>();
+        byte[] scratch = new byte[maxPacketSize];
+        MemorySegment seg = MemorySegment.ofArray(scratch);
+        while (hasNextPacket()) {
+            int size = nextPacket(seg, 0);
+            byte[] packet = new byte[size];
+            System.arraycopy(scratch, 0, packet, 0, size);
+            out.add(packet);
+        }
+        return out;
+    }
+
+    /** The value of a short buffer item read as a big-endian number (right-aligned immediate). */
+    private static long rightAligned(MemorySegment data) {
+        long value = 0;
+        long n = data.byteSize();
+        for (long i = 0; i < n; i++) {
+            value = (value << 8) | (data.get(ValueLayout.JAVA_BYTE, i) & 0xFF);
+        }
+        return value;
+    }
+}

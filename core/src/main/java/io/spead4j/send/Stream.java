@@ -1,0 +1,658 @@
+package io.spead4j.send;
+
+import io.spead4j.ThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A send stream, spead2's {@code send::Stream}: queues heaps, cuts them into packets and hands the packets to
+ * a transport, with heap cnts, substreams, group modes and rate limiting exactly as spead2.
+ *
+ * <p><b>Queue.</b> At most {@link StreamConfig#maxHeaps()} heaps (each heap of a group counts) may be queued
+ * or in flight. Enqueueing never blocks: a heap that does not fit is refused with a
+ * {@link QueueFullException} (the future of an async send completes exceptionally at once; nothing is sent
+ * and no cnt is used). A group is queued whole or not at all.
+ *
+ * <p><b>Heap cnts.</b> A heap sent without an explicit cnt gets {@code next & (2^A - 1)}, where A is the
+ * heap address width of that heap's flavour, and {@code next} then advances by {@code step} (unmasked);
+ * initially next = 1 and step = 1, see {@link #setCntSequence(long, long)}. An explicit cnt is used as is and
+ * does not advance the sequence.
+ *
+ * <p><b>Results.</b> A heap or group completes once its last packet has been handed to the transport, with
+ * the total size of its packets that were delivered, or with the first error a packet got (a failed packet
+ * is not retried; later packets are still sent). Completions happen in queue order on the stream's writer
+ * thread, after the queue slots have been freed; actions chained on the returned futures with non-async
+ * methods run on that thread and should be short. Blocking sends throw the failure as a checked
+ * {@link IOException}.
+ *
+ * <p><b>Arguments.</b> Unlike spead2, which reports them through the completion handler (EINVAL), an
+ * out-of-range substream index, an explicit cnt that does not fit in A bits, an empty group, or a packet
+ * size below 56 bytes throw {@link IllegalArgumentException} from the sending method, before anything is
+ * queued.
+ *
+ * <p><b>Threads.</b> One writer per stream takes packets from the queue and calls
+ * {@link #writePackets(PacketBatch)}; it runs on a thread of the {@link ThreadPool} given at construction,
+ * started with the first heap and held until {@link #close()}. Sending methods are thread-safe.
+ * {@link #flush()} and {@link #close()} must not be called from the writer thread (e.g. in a completion
+ * action).
+ *
+ * <p><b>Transports</b> extend this class and implement only {@link #writePackets(PacketBatch)}. The packet
+ * path allocates nothing per packet: packets are generated into the batch's reusable memory.
+ */
+public abstract class Stream implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
+    /** Most packets handed to the transport at once. */
+    private static final int MAX_BATCH_PACKETS = 64;
+    /** Target size of a batch's memory. */
+    private static final int BATCH_BYTES = 1 << 20;
+
+    /** One queue entry; the first entry of a group also holds the group's result. */
+    private static final class Slot {
+        PacketGenerator gen;
+        int substreamIndex;
+        double nanosPerByte;
+        GroupMode mode;
+        long groupEnd;
+        long groupNext;
+        CompletableFuture<Long> future;
+        long bytes;
+        IOException error;
+    }
+
+    private final ThreadPool threadPool;
+    private final StreamConfig config;
+    private final int numSubstreams;
+    private final int maxPacketSize;
+    private final double defaultNanosPerByte;
+    private final Slot[] slots;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition workAvailable = lock.newCondition();
+    private final Condition progress = lock.newCondition();
+    // Guarded by lock.
+    private long tail;
+    private long head;
+    private long completedHead;
+    private long nextCnt = 1;
+    private long stepCnt = 1;
+    private boolean writerIdle = true;
+    private boolean writerStarted;
+    private boolean closed;
+    private volatile Thread writerThread;
+
+    // Writer thread only.
+    private final RateLimiter limiter;
+    private final PacketBatch batch;
+    private final CompletableFuture<?>[] doneFutures;
+    private final long[] doneBytes;
+    private final IOException[] doneErrors;
+    private long active;
+    private long activeStart;
+
+    /**
+     * Creates the stream core.
+     *
+     * @param threadPool pool providing the writer thread
+     * @param config the configuration
+     * @param numSubstreams number of substreams of the transport (at least 1)
+     * @throws IllegalArgumentException if {@code numSubstreams < 1}
+     */
+    protected Stream(ThreadPool threadPool, StreamConfig config, int numSubstreams) {
+        this.threadPool = Objects.requireNonNull(threadPool, "threadPool");
+        this.config = Objects.requireNonNull(config, "config");
+        if (numSubstreams < 1) {
+            throw new IllegalArgumentException("a stream needs at least one substream, got " + numSubstreams);
+        }
+        this.numSubstreams = numSubstreams;
+        this.maxPacketSize = config.maxPacketSize();
+        this.defaultNanosPerByte = config.rate() > 0.0 ? 1e9 / config.rate() : 0.0;
+        int capacity = config.maxHeaps();
+        this.slots = new Slot[capacity];
+        for (int i = 0; i < capacity; i++) {
+            slots[i] = new Slot();
+        }
+        this.limiter = new RateLimiter(config.burstSize(), config.burstRateRatio(), System::nanoTime);
+        int packetBytes = Math.max(64, maxPacketSize & ~7);
+        int packets = Math.max(1, Math.min(MAX_BATCH_PACKETS, BATCH_BYTES / packetBytes));
+        this.batch = new PacketBatch(Math.multiplyExact(packets, packetBytes), packets);
+        this.doneFutures = new CompletableFuture<?>[capacity];
+        this.doneBytes = new long[capacity];
+        this.doneErrors = new IOException[capacity];
+    }
+
+    /**
+     * Transport step: delivers a batch of packets. Called on the writer thread only, one batch at a time.
+     * Report each packet that could not be delivered with {@link PacketBatch#fail(int, IOException)}; a
+     * runtime exception thrown from here fails every packet of the batch not already failed. Must not keep
+     * references to the batch after returning.
+     *
+     * @param batch the packets
+     */
+    protected abstract void writePackets(PacketBatch batch);
+
+    /** @return the configuration */
+    public final StreamConfig config() {
+        return config;
+    }
+
+    /** @return the number of substreams (destinations) of this stream */
+    public final int numSubstreams() {
+        return numSubstreams;
+    }
+
+    /**
+     * Sets the sequence of automatic heap cnts: the next heap sent without a cnt gets {@code next} (masked to
+     * its flavour's A bits), the one after {@code next + step}, and so on.
+     *
+     * @param next the next cnt
+     * @param step the increment (as an unsigned 64-bit value; not 0)
+     * @throws IllegalArgumentException if {@code step == 0}
+     */
+    public final void setCntSequence(long next, long step) {
+        if (step == 0) {
+            throw new IllegalArgumentException("step cannot be 0");
+        }
+        lock.lock();
+        try {
+            nextCnt = next;
+            stepCnt = step;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends a heap with the next automatic cnt on substream 0, blocking until it has been sent.
+     *
+     * @param heap the heap
+     * @return bytes sent (all its packets)
+     * @throws IOException if the queue is full ({@link QueueFullException}) or the transport failed
+     */
+    public final long sendHeap(Heap heap) throws IOException {
+        return await(sendHeapAsync(heap));
+    }
+
+    /**
+     * Sends a heap on substream 0, blocking until it has been sent.
+     *
+     * @param heap the heap
+     * @param cnt explicit cnt ({@code 0 .. 2^A - 1}), or negative for the next automatic one
+     * @return bytes sent
+     * @throws IOException if the queue is full ({@link QueueFullException}) or the transport failed
+     */
+    public final long sendHeap(Heap heap, long cnt) throws IOException {
+        return await(sendHeapAsync(heap, cnt));
+    }
+
+    /**
+     * Sends a heap, blocking until it has been sent.
+     *
+     * @param heap the heap
+     * @param cnt explicit cnt ({@code 0 .. 2^A - 1}), or negative for the next automatic one
+     * @param substreamIndex the substream, {@code 0 .. numSubstreams() - 1}
+     * @return bytes sent
+     * @throws IOException if the queue is full ({@link QueueFullException}) or the transport failed
+     */
+    public final long sendHeap(Heap heap, long cnt, int substreamIndex) throws IOException {
+        return await(sendHeapAsync(heap, cnt, substreamIndex));
+    }
+
+    /**
+     * Sends a heap with its options, blocking until it has been sent.
+     *
+     * @param heap the heap and its options
+     * @return bytes sent
+     * @throws IOException if the queue is full ({@link QueueFullException}) or the transport failed
+     */
+    public final long sendHeap(HeapReference heap) throws IOException {
+        return await(sendHeapAsync(heap));
+    }
+
+    /**
+     * Sends a group of heaps, blocking until all have been sent.
+     *
+     * @param heaps the heaps, at least one
+     * @param mode how their packets are interleaved
+     * @return bytes sent for the whole group
+     * @throws IOException if the queue has no room for the whole group ({@link QueueFullException}) or the
+     *     transport failed
+     */
+    public final long sendHeaps(List<HeapReference> heaps, GroupMode mode) throws IOException {
+        return await(sendHeapsAsync(heaps, mode));
+    }
+
+    /**
+     * Queues a heap with the next automatic cnt on substream 0.
+     *
+     * @param heap the heap
+     * @return a future of the bytes sent; failed with {@link QueueFullException} at once if the queue is full
+     */
+    public final CompletableFuture<Long> sendHeapAsync(Heap heap) {
+        return sendHeapAsync(new HeapReference(heap));
+    }
+
+    /**
+     * Queues a heap on substream 0.
+     *
+     * @param heap the heap
+     * @param cnt explicit cnt, or negative for the next automatic one
+     * @return a future of the bytes sent
+     */
+    public final CompletableFuture<Long> sendHeapAsync(Heap heap, long cnt) {
+        return sendHeapAsync(new HeapReference(heap, cnt, 0));
+    }
+
+    /**
+     * Queues a heap.
+     *
+     * @param heap the heap
+     * @param cnt explicit cnt, or negative for the next automatic one
+     * @param substreamIndex the substream
+     * @return a future of the bytes sent
+     */
+    public final CompletableFuture<Long> sendHeapAsync(Heap heap, long cnt, int substreamIndex) {
+        return sendHeapAsync(new HeapReference(heap, cnt, substreamIndex));
+    }
+
+    /**
+     * Queues a heap with its options. Enqueueing is synchronous: when this returns, the heap is queued (and
+     * its cnt assigned) or refused.
+     *
+     * @param heap the heap and its options
+     * @return a future of the bytes sent; failed at once with {@link QueueFullException} if the queue is full
+     * @throws IllegalArgumentException on a bad substream index, cnt or packet size
+     * @throws IllegalStateException if the stream is closed
+     */
+    public final CompletableFuture<Long> sendHeapAsync(HeapReference heap) {
+        return enqueue(List.of(heap), GroupMode.SERIAL);
+    }
+
+    /**
+     * Queues a group of heaps whose packets are sent in the given order; the group completes once.
+     *
+     * @param heaps the heaps, at least one
+     * @param mode how their packets are interleaved
+     * @return a future of the bytes sent for the group; failed at once with {@link QueueFullException} (and
+     *     nothing queued) if the queue has no room for all of them
+     * @throws IllegalArgumentException if the list is empty, or on a bad substream index, cnt or packet size
+     * @throws IllegalStateException if the stream is closed
+     */
+    public final CompletableFuture<Long> sendHeapsAsync(List<HeapReference> heaps, GroupMode mode) {
+        Objects.requireNonNull(heaps, "heaps");
+        Objects.requireNonNull(mode, "mode");
+        if (heaps.isEmpty()) {
+            throw new IllegalArgumentException("cannot send an empty group of heaps");
+        }
+        return enqueue(heaps, mode);
+    }
+
+    private CompletableFuture<Long> enqueue(List<HeapReference> heaps, GroupMode mode) {
+        int n = heaps.size();
+        for (HeapReference ref : heaps) {
+            Objects.requireNonNull(ref, "heap reference");
+            if (ref.substreamIndex() >= numSubstreams) {
+                throw new IllegalArgumentException("substream index " + ref.substreamIndex()
+                        + " out of range: the stream has " + numSubstreams + " substream(s)");
+            }
+            long mask = ref.heap().flavour().addressMask();
+            if (ref.cnt() > mask) {
+                throw new IllegalArgumentException("heap cnt " + ref.cnt() + " does not fit in "
+                        + ref.heap().flavour().heapAddressBits() + " bits");
+            }
+        }
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the stream is closed");
+            }
+            if (tail - head + n > slots.length) {
+                LOG.warn("dropping heap because queue is full");
+                future.completeExceptionally(new QueueFullException("dropping heap because the send queue is "
+                        + "full (" + (tail - head) + " of maxHeaps=" + slots.length + " in flight, " + n
+                        + " more requested)"));
+                return future;
+            }
+            long next = nextCnt;
+            PacketGenerator[] gens = new PacketGenerator[n];
+            for (int i = 0; i < n; i++) {
+                HeapReference ref = heaps.get(i);
+                long cnt = ref.cnt();
+                if (cnt < 0) {
+                    cnt = next & ref.heap().flavour().addressMask();
+                    next += stepCnt;
+                }
+                gens[i] = new PacketGenerator(ref.heap(), cnt, maxPacketSize);
+            }
+            if (!writerStarted) {
+                // the writer's first step takes this lock, so it cannot run before the heaps are committed
+                try {
+                    threadPool.execute(this::runWriter);
+                } catch (RejectedExecutionException e) {
+                    throw new IllegalStateException("the stream's thread pool is shut down", e);
+                }
+                writerStarted = true;
+            }
+            long start = tail;
+            long end = tail + n;
+            for (int i = 0; i < n; i++) {
+                HeapReference ref = heaps.get(i);
+                Slot s = slot(start + i);
+                s.gen = gens[i];
+                s.substreamIndex = ref.substreamIndex();
+                double rate = ref.rate();
+                s.nanosPerByte = rate == 0.0 ? 0.0 : rate > 0.0 ? 1e9 / rate : defaultNanosPerByte;
+                s.mode = mode;
+                s.groupEnd = end;
+                if (i + 1 < n) {
+                    s.groupNext = start + i + 1;
+                } else {
+                    s.groupNext = mode == GroupMode.ROUND_ROBIN ? start : start + i;
+                }
+                s.future = null;
+                s.bytes = 0;
+                s.error = null;
+            }
+            slot(start).future = future;
+            nextCnt = next;
+            tail = end;
+            workAvailable.signal();
+        } finally {
+            lock.unlock();
+        }
+        return future;
+    }
+
+    private Slot slot(long index) {
+        return slots[(int) Long.remainderUnsigned(index, slots.length)];
+    }
+
+    private long await(CompletableFuture<Long> future) throws IOException {
+        if (Thread.currentThread() == writerThread && !future.isDone()) {
+            throw new IllegalStateException("a blocking send from the stream's writer thread would deadlock");
+        }
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            InterruptedIOException ie = new InterruptedIOException(
+                    "interrupted while waiting for the heap to be sent");
+            ie.initCause(e);
+            throw ie;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    /**
+     * Blocks until every heap queued before this call has completed (and its future has been completed).
+     *
+     * @throws IllegalStateException if called from the writer thread
+     */
+    public final void flush() {
+        if (Thread.currentThread() == writerThread) {
+            throw new IllegalStateException("flush() called from the stream's writer thread would deadlock");
+        }
+        lock.lock();
+        try {
+            long target = tail;
+            while (completedHead - target < 0) {
+                progress.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Flushes, then stops the writer. Later sends throw {@link IllegalStateException}. Idempotent. The
+     * transport's destination (channel, queue) is not closed; a transport owning resources (a socket)
+     * overrides this, calls {@code super.close()} first, then releases them.
+     */
+    @Override
+    public void close() {
+        flush();
+        lock.lock();
+        try {
+            closed = true;
+            workAvailable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- writer thread
+
+    private void runWriter() {
+        writerThread = Thread.currentThread();
+        try {
+            while (true) {
+                boolean wasIdle;
+                lock.lock();
+                try {
+                    while (active == tail && !closed) {
+                        writerIdle = true;
+                        workAvailable.awaitUninterruptibly();
+                    }
+                    if (active == tail) {
+                        return;
+                    }
+                    wasIdle = writerIdle;
+                    writerIdle = false;
+                } finally {
+                    lock.unlock();
+                }
+                if (wasIdle) {
+                    limiter.wokeFromIdle();
+                }
+                pump();
+            }
+        } catch (Throwable t) {
+            LOG.error("send stream writer failed", t);
+            throw t;
+        } finally {
+            writerThread = null;
+        }
+    }
+
+    /** Sends packets until the queue is empty (as far as the last look at the tail goes). */
+    private void pump() {
+        long knownTail = readTail();
+        while (true) {
+            long delay = limiter.delayNanos();
+            if (delay > 0) {
+                flushBatch();
+                sleepNanos(delay);
+                continue;
+            }
+            if (active == knownTail) {
+                knownTail = readTail();
+                if (active == knownTail) {
+                    flushBatch();
+                    return;
+                }
+            }
+            if (!batch.hasRoom(maxPacketSize & ~7)) {
+                flushBatch();
+            }
+            Slot cur = slot(active);
+            int size;
+            try {
+                size = cur.gen.nextPacket(batch.segment(), batch.nextOffset());
+            } catch (RuntimeException e) {
+                abortGroup(e);
+                continue;
+            }
+            batch.add(size, cur.substreamIndex, activeStart);
+            limiter.packetTaken(size, cur.nanosPerByte);
+            advance(cur);
+        }
+    }
+
+    /** Moves {@code active} to the heap that gives the next packet (spead2's group-mode step). */
+    private void advance(Slot cur) {
+        if (cur.mode == GroupMode.ROUND_ROBIN) {
+            long nextActive = cur.groupNext;
+            Slot next = nextActive == active ? cur : slot(nextActive);
+            while (!next.gen.hasNextPacket()) {
+                if (nextActive == active) {
+                    batch.markLast();
+                    active = cur.groupEnd;
+                    activeStart = active;
+                    return;
+                }
+                nextActive = next.groupNext;
+                next = slot(nextActive);
+            }
+            cur.groupNext = nextActive;
+            active = nextActive;
+        } else {
+            Slot next = cur;
+            while (!next.gen.hasNextPacket()) {
+                active++;
+                if (active == cur.groupEnd) {
+                    batch.markLast();
+                    activeStart = active;
+                    return;
+                }
+                next = slot(active);
+            }
+        }
+    }
+
+    /**
+     * A packet of the current group could not be generated (its memory became inaccessible, e.g. a closed
+     * arena or a segment confined to another thread): send what is batched, then complete the group with
+     * the error and skip its remaining packets.
+     */
+    private void abortGroup(RuntimeException e) {
+        LOG.debug("cannot generate a packet; abandoning the heap group", e);
+        flushBatch();
+        Slot first = slot(activeStart);
+        if (first.error == null) {
+            first.error = new IOException("cannot generate packet: " + e, e);
+        }
+        active = first.groupEnd;
+        activeStart = active;
+        groupsCompleted(1);
+    }
+
+    private long readTail() {
+        lock.lock();
+        try {
+            return tail;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void sleepNanos(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        long left = nanos;
+        while (left > 0) {
+            LockSupport.parkNanos(left);
+            left = deadline - System.nanoTime();
+        }
+    }
+
+    private void flushBatch() {
+        int count = batch.size();
+        if (count == 0) {
+            return;
+        }
+        try {
+            writePackets(batch);
+        } catch (RuntimeException e) {
+            LOG.debug("transport failed on a batch of {} packets", count, e);
+            IOException io = new IOException("transport failed: " + e, e);
+            for (int i = 0; i < count; i++) {
+                if (!batch.failed(i)) {
+                    batch.fail(i, io);
+                }
+            }
+        }
+        int groups = 0;
+        for (int i = 0; i < count; i++) {
+            Slot g = slot(batch.group(i));
+            IOException error = batch.error(i);
+            if (error == null) {
+                g.bytes += batch.length(i);
+            } else if (g.error == null) {
+                g.error = error;
+            }
+            if (batch.last(i)) {
+                groups++;
+            }
+        }
+        batch.clear();
+        if (groups > 0) {
+            groupsCompleted(groups);
+        }
+    }
+
+    /** Frees the slots of the {@code n} oldest groups, then completes their futures, then wakes flushers. */
+    private void groupsCompleted(int n) {
+        long newHead;
+        lock.lock();
+        try {
+            for (int i = 0; i < n; i++) {
+                Slot first = slot(head);
+                doneFutures[i] = first.future;
+                doneBytes[i] = first.bytes;
+                doneErrors[i] = first.error;
+                long end = first.groupEnd;
+                while (head != end) {
+                    Slot s = slot(head);
+                    s.gen = null;
+                    s.future = null;
+                    s.error = null;
+                    head++;
+                }
+            }
+            newHead = head;
+        } finally {
+            lock.unlock();
+        }
+        for (int i = 0; i < n; i++) {
+            @SuppressWarnings("unchecked")
+            CompletableFuture<Long> f = (CompletableFuture<Long>) doneFutures[i];
+            doneFutures[i] = null;
+            IOException error = doneErrors[i];
+            doneErrors[i] = null;
+            try {
+                if (error != null) {
+                    f.completeExceptionally(error);
+                } else {
+                    f.complete(doneBytes[i]);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("completion action of a sent heap threw", e);
+            }
+        }
+        lock.lock();
+        try {
+            completedHead = newHead;
+            progress.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
