@@ -3,12 +3,20 @@ package io.spead4j.recv;
 import io.spead4j.InprocQueue;
 import io.spead4j.MemoryAllocator;
 import io.spead4j.ThreadPool;
+import io.spead4j.net.UdpPcapReader;
 import io.spead4j.wire.PacketDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -470,6 +478,114 @@ public abstract class StreamBase implements AutoCloseable {
             throw new IllegalArgumentException("not a custom statistic index: " + index);
         }
         batchStats[index] = config.stats().get(index).mode().combine(batchStats[index], value);
+    }
+
+    // ------------------------------------------------------------------------------------------------ file readers
+
+    /** Default largest packet accepted by the byte-stream readers (spead2's TCP reader default). */
+    public static final int DEFAULT_CHANNEL_MAX_PACKET_SIZE = 65536;
+
+    /**
+     * Adds a reader of the UDP datagrams in a capture file (spead2's {@code add_udp_pcap_file_reader}):
+     * classic pcap or pcapng, Ethernet or Linux SLL frames, IPv4/UDP without fragments; each payload must
+     * decode to exactly its length; at most 64 frames per batch; the end of the file stops the stream.
+     *
+     * @param file the capture file
+     * @throws IOException if the file cannot be opened or is neither pcap nor pcapng
+     * @throws IllegalArgumentException if its link type is neither Ethernet nor Linux SLL
+     */
+    public final void addUdpPcapFileReader(Path file) throws IOException {
+        addUdpPcapFileReader(file, "");
+    }
+
+    /**
+     * Adds a reader of the UDP datagrams in a capture file that also pass a filter (see
+     * {@link io.spead4j.net.PacketFilter} for the supported subset of BPF syntax, e.g. {@code "udp port 8888"}).
+     *
+     * @param file the capture file
+     * @param filter the filter ("" for every datagram)
+     * @throws IOException if the file cannot be opened or is neither pcap nor pcapng
+     * @throws IllegalArgumentException if the filter is not supported, or the link type is neither Ethernet
+     *     nor Linux SLL
+     */
+    public final void addUdpPcapFileReader(Path file, String filter) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(filter, "filter");
+        UdpPcapReader opened = UdpPcapReader.open(file, filter);
+        addOwnedReader(new PcapFileReader(this, opened, file.toString()), opened);
+    }
+
+    /**
+     * Adds a reader of SPEAD packets stored back to back in a byte stream (the receiving side of
+     * {@code send.ChannelStream}), framed as spead2's TCP reader frames them: the size of each packet comes
+     * from its header, a header without a size skips 8 bytes, packets larger than
+     * {@value #DEFAULT_CHANNEL_MAX_PACKET_SIZE} bytes are skipped. The end of the data stops the stream. The
+     * reader closes the channel when it ends.
+     *
+     * @param channel the data
+     */
+    public final void addChannelReader(ReadableByteChannel channel) {
+        addChannelReader(channel, DEFAULT_CHANNEL_MAX_PACKET_SIZE);
+    }
+
+    /**
+     * Adds a byte-stream reader with a given largest packet size.
+     *
+     * @param channel the data
+     * @param maxPacketSize largest packet accepted, in bytes (the read buffer holds 64 of them)
+     * @throws IllegalArgumentException if {@code maxPacketSize} is not in [16, 2^24]
+     */
+    public final void addChannelReader(ReadableByteChannel channel, int maxPacketSize) {
+        Objects.requireNonNull(channel, "channel");
+        if (maxPacketSize < 16 || maxPacketSize > (1 << 24)) {
+            throw new IllegalArgumentException("maxPacketSize must be in [16, 16777216], got " + maxPacketSize);
+        }
+        addOwnedReader(new ChannelReader(this, channel, channel.toString(), maxPacketSize), channel);
+    }
+
+    /**
+     * Adds a byte-stream reader of a file of SPEAD packets back to back (a {@code .spead} file).
+     *
+     * @param file the file
+     * @throws IOException if the file cannot be opened
+     */
+    public final void addChannelReader(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        addOwnedReader(new ChannelReader(this, channel, file.toString(), DEFAULT_CHANNEL_MAX_PACKET_SIZE), channel);
+    }
+
+    /**
+     * Adds a byte-stream reader of an input stream (see {@link #addChannelReader(ReadableByteChannel)}); the
+     * reader closes the stream when it ends.
+     *
+     * @param in the data
+     */
+    public final void addStreamReader(InputStream in) {
+        Objects.requireNonNull(in, "in");
+        ReadableByteChannel channel = Channels.newChannel(in);
+        addOwnedReader(new ChannelReader(this, channel, in.toString(), DEFAULT_CHANNEL_MAX_PACKET_SIZE), channel);
+    }
+
+    /** Adds a reader that owns a source, closing the source if the stream has already stopped. */
+    private void addOwnedReader(Reader reader, AutoCloseable source) {
+        boolean added = false;
+        try {
+            synchronized (readerLock) {
+                if (!stopReaders) {
+                    addReader(reader);
+                    added = true;
+                }
+            }
+        } finally {
+            if (!added) {
+                try {
+                    source.close();
+                } catch (Exception e) {
+                    LOG.debug("closing the source of an unused reader failed", e);
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ readers

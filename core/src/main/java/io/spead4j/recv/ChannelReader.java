@@ -1,0 +1,171 @@
+package io.spead4j.recv;
+
+import io.spead4j.wire.PacketDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ReadableByteChannel;
+
+/**
+ * A byte-stream reader, the receiving counterpart of {@code send.ChannelStream}: SPEAD packets back to back
+ * in a channel (file, pipe, socket), framed as spead2's TCP reader frames them. Each packet's size comes from
+ * its header ({@link PacketDecoder#packetSize}); a header that gives no size skips 8 bytes, a packet larger
+ * than the maximum packet size is skipped, a packet that does not decode to exactly its framed size is
+ * dropped, and when the buffer is full without a size, it is discarded. One batch per channel read; the end
+ * of the channel stops the stream. Rejections are logged at debug (rate-limited) and never thrown.
+ */
+final class ChannelReader extends Reader {
+    /** Buffer capacity in packets of the maximum size, as spead2's TCP reader. */
+    static final int PACKETS_PER_BUFFER = 64;
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelReader.class);
+
+    private final ReadableByteChannel channel;
+    private final String name;
+    private final long maxPacketSize;
+    private final ByteBuffer buffer;
+    private final MemorySegment segment;
+    private final PcapFileReader.RejectLog rejects;
+    private int head;
+    private int tail;
+    private long packetSize;
+    private long toSkip;
+    private long skippedHeaders;
+    private long oversized;
+    private long undecodable;
+    private long bytesRead;
+
+    ChannelReader(StreamBase stream, ReadableByteChannel channel, String name, int maxPacketSize) {
+        super(stream);
+        this.channel = channel;
+        this.name = name;
+        this.maxPacketSize = maxPacketSize;
+        this.buffer = ByteBuffer.allocateDirect(Math.multiplyExact(maxPacketSize, PACKETS_PER_BUFFER));
+        this.segment = MemorySegment.ofBuffer(buffer);
+        this.rejects = new PcapFileReader.RejectLog(LOG, name);
+    }
+
+    @Override
+    void readLoop() {
+        try {
+            boolean more = true;
+            while (more && !isStopRequested()) {
+                if (head > buffer.capacity() / 2 || (tail == buffer.capacity() && head > 0)) {
+                    MemorySegment.copy(segment, head, segment, 0, tail - head);
+                    tail -= head;
+                    head = 0;
+                }
+                buffer.limit(buffer.capacity()).position(tail);
+                int n;
+                try {
+                    n = channel.read(buffer);
+                } catch (AsynchronousCloseException e) {
+                    n = -2; // closed by stop() (or interrupted): end quietly
+                } catch (IOException e) {
+                    LOG.warn("{}: read failed after {} bytes; stopping as at the end of the data", name, bytesRead, e);
+                    n = -2;
+                }
+                Batch b = stream.beginBatch(batch);
+                try {
+                    if (n < 0) {
+                        if (n == -1 && tail > head) {
+                            rejects.reject((tail - head) + " bytes left at the end of the data");
+                        }
+                        b.stop();
+                    } else if (n > 0) {
+                        bytesRead += n;
+                        tail += n;
+                        process(b);
+                    }
+                } finally {
+                    stream.endBatch(b);
+                }
+                if (b.isStopped()) {
+                    more = false;
+                }
+            }
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("{}: close failed", name, e);
+            }
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{}: {} bytes read; {} bad headers skipped, {} oversized packets skipped, {} packets "
+                        + "did not decode", name, bytesRead, skippedHeaders, oversized, undecodable);
+            }
+            rejects.summarise();
+        }
+    }
+
+    /** Frames and offers every whole packet buffered (spead2's TCP {@code process_buffer}). */
+    private void process(Batch b) {
+        PacketDecoder decoder = b.decoder;
+        while (tail > head && !b.isStopped()) {
+            if (packetSize == 0) {
+                long size = PacketDecoder.packetSize(segment, head, tail - head);
+                if (size < 0) {
+                    skippedHeaders++;
+                    rejects.reject("invalid header: skipping 8 bytes");
+                    head = Math.min(head + 8, tail);
+                    continue;
+                }
+                if (size == 0) {
+                    if (tail - head == buffer.capacity()) {
+                        rejects.reject("buffer full without a packet size: discarding " + tail + " bytes");
+                        head = tail;
+                    }
+                    return;
+                }
+                packetSize = size;
+                if (size > maxPacketSize) {
+                    oversized++;
+                    rejects.reject("packet of " + size + " bytes exceeds the maximum of " + maxPacketSize);
+                    toSkip = size;
+                }
+            }
+            if (toSkip > 0) {
+                int skip = (int) Math.min(tail - head, toSkip);
+                head += skip;
+                toSkip -= skip;
+                if (toSkip > 0) {
+                    return;
+                }
+                packetSize = 0;
+                continue;
+            }
+            if (tail - head < packetSize) {
+                return;
+            }
+            int start = head;
+            long size = packetSize;
+            head += (int) size;
+            packetSize = 0;
+            long decoded = decoder.decode(segment, start, size);
+            if (decoded == size) {
+                stream.processPacket(b, decoder);
+            } else {
+                undecodable++;
+                rejects.reject(decoded == 0 ? decoder.status().message()
+                        : "packet decodes to " + decoded + " bytes, framed as " + size);
+            }
+        }
+    }
+
+    @Override
+    void closeSource() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("{}: close failed", name, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ChannelReader(" + name + ")";
+    }
+}
