@@ -3,13 +3,22 @@ package io.spead4j.tools;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
 /**
- * The {@code spead4j} command: subcommands mirroring spead2's tools.
+ * The {@code spead4j} command: subcommands mirroring spead2's tools ({@code recv} = spead2_recv, {@code send} =
+ * spead2_send, {@code bench} = spead2_bench, {@code dump} = mcdump and a packet decoder). Bad arguments print
+ * the reason and the usage on stderr and exit with status 2.
  */
 @Command(name = "spead4j", mixinStandardHelpOptions = true, version = "spead4j 0.1.0-SNAPSHOT",
         description = "SPEAD tools for the JVM (spead2-compatible)",
-        subcommands = {DumpCommand.class})
+        subcommands = {RecvCommand.class, SendCommand.class, BenchCommand.class, DumpCommand.class})
 public final class Main implements Runnable {
+    /** Exit status for bad arguments (as spead2's tools). */
+    static final int USAGE = 2;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -23,17 +32,70 @@ public final class Main implements Runnable {
     }
 
     /**
-     * Runs the command line without exiting.
+     * Runs the command line without exiting, printing to {@code System.out} and {@code System.err}.
      *
      * @param args arguments
      * @return the exit status
      */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return run(System.out, System.err, args);
+    }
+
+    /**
+     * Runs the command line without exiting, printing to the given streams (for tests and embedding).
+     *
+     * @param out standard output
+     * @param err standard error
+     * @param args arguments
+     * @return the exit status (0 success, 1 failure, 2 bad arguments)
+     */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
+        PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
+        try {
+            return commandLine().setOut(outWriter).setErr(errWriter).execute(args);
+        } finally {
+            outWriter.flush();
+            errWriter.flush();
+        }
+    }
+
+    /** @return the configured command line (subcommands registered, usage on bad arguments, exit 2) */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ToolException t) {
+                commandLine.getErr().println(commandLine.getCommandName() + ": " + t.getMessage());
+                return t.status();
+            }
+            throw e;
+        });
+        return cl;
     }
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a subcommand is required (recv, send, bench, dump)");
+    }
+
+    /** A failure that the tool reports as one line on stderr with an exit status. */
+    static final class ToolException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        ToolException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        ToolException(int status, String message, Throwable cause) {
+            super(message, cause);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
     }
 }
