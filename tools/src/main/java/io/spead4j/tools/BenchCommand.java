@@ -1,18 +1,700 @@
 package io.spead4j.tools;
 
+import io.spead4j.BugCompat;
+import io.spead4j.Flavour;
+import io.spead4j.InprocQueue;
+import io.spead4j.MemoryPool;
+import io.spead4j.ThreadPool;
+import io.spead4j.recv.CallbackStream;
+import io.spead4j.recv.Heap;
+import io.spead4j.recv.HeapBase;
+import io.spead4j.recv.StreamBase;
+import io.spead4j.recv.StreamConfig;
+import io.spead4j.send.ChannelStream;
+import io.spead4j.send.InprocStream;
+import io.spead4j.send.RateMethod;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code spead4j bench}: spead2_bench (mem, master, agent) and an in-process benchmark. */
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** {@code spead4j bench}: spead2_bench ({@code mem}, {@code master}, {@code agent}) and an in-process benchmark. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (spead2_bench): mem, master, agent, inproc",
-        subcommands = {})
+        subcommands = {BenchCommand.Mem.class, BenchCommand.Master.class, BenchCommand.Agent.class,
+            BenchCommand.Inproc.class})
 final class BenchCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    private picocli.CommandLine.Model.CommandSpec spec;
+    /** The item id of the benchmark heaps' payload. */
+    static final long ITEM_ID = 0x1234;
+
+    @Spec
+    private CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+        throw new CommandLine.ParameterException(spec.commandLine(),
                 "a benchmark is required: mem, master, agent or inproc");
+    }
+
+    /** A receive stream counting contiguous heaps (spead2_bench's {@code recv_stream}). */
+    static final class CountingStream extends CallbackStream {
+        private final AtomicLong heaps = new AtomicLong();
+
+        CountingStream(ThreadPool pool, StreamConfig config) {
+            super(pool, config);
+        }
+
+        @Override
+        protected void heapReady(HeapBase heap) {
+            if (heap instanceof Heap h) {
+                heaps.incrementAndGet();
+                h.release();
+            }
+        }
+
+        long heaps() {
+            return heaps.get();
+        }
+    }
+
+    /** A receiver, callback or ring (spead2_bench's {@code recv_connection}), counting contiguous heaps. */
+    static final class Receiver {
+        final StreamBase stream;
+        private final Thread consumer;
+        private final AtomicLong ringHeaps = new AtomicLong();
+
+        Receiver(ThreadPool pool, ReceiverOptions options) {
+            StreamConfig config = options.streamConfig();
+            if (options.ring) {
+                io.spead4j.recv.Stream ring = new io.spead4j.recv.Stream(pool, config, options.ringConfig());
+                stream = ring;
+                consumer = Thread.ofPlatform().name("spead4j-bench-consumer").start(() -> {
+                    for (HeapBase heap : ring) {
+                        ringHeaps.incrementAndGet();
+                        if (heap instanceof Heap h) {
+                            h.release();
+                        }
+                    }
+                });
+            } else {
+                stream = new CountingStream(pool, config);
+                consumer = null;
+            }
+        }
+
+        /** Waits for the end (stopping first if {@code force}) and returns the heaps counted. */
+        long stop(boolean force) throws InterruptedException {
+            if (force) {
+                stream.stop();
+            }
+            if (consumer != null) {
+                consumer.join();
+                return ringHeaps.get();
+            }
+            stream.awaitStopped();
+            return ((CountingStream) stream).heaps();
+        }
+    }
+
+    private static void applyPool(ReceiverOptions receiver, long heapSize) {
+        receiver.memPool = true;
+        receiver.memLower = heapSize;
+        receiver.memUpper = heapSize + 1024;
+    }
+
+    // ------------------------------------------------------------------------------------------------ mem
+
+    /** {@code bench mem}: decode ~1 GiB of heaps from memory, 100 passes. */
+    @Command(name = "mem", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Decode about 1 GiB of heaps from memory, repeatedly, and print the rate")
+    static final class Mem implements Callable<Integer> {
+        @Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--quiet", description = "Print only the final result")
+        boolean quiet;
+
+        @Option(names = "--heap-size", paramLabel = "BYTES", description = "Payload size for heap (default ${DEFAULT-VALUE})")
+        long heapSize = 4194304;
+
+        @Option(names = "--passes", paramLabel = "N", description = "spead4j: number of decoding passes (default ${DEFAULT-VALUE})")
+        int passes = 100;
+
+        @Option(names = "--total-bytes", paramLabel = "BYTES", hidden = true,
+                description = "spead4j: approximate bytes of heap payload (default 1 GiB)")
+        long totalBytes = 1L << 30;
+
+        @Mixin
+        ReceiverOptions receiver;
+
+        @Override
+        public Integer call() throws Exception {
+            CommandLine cl = spec.commandLine();
+            String bad = receiver.validate();
+            if (bad == null && (heapSize < 1 || heapSize > Integer.MAX_VALUE - 1024)) {
+                bad = "--heap-size must be in [1, 2^31 - 1025]";
+            }
+            if (bad == null && passes < 1) {
+                bad = "--passes must be at least 1";
+            }
+            if (bad == null && totalBytes < 0) {
+                bad = "--total-bytes must not be negative";
+            }
+            if (bad != null) {
+                throw new CommandLine.ParameterException(cl, bad);
+            }
+            applyPool(receiver, heapSize);
+            long numHeaps = totalBytes / heapSize + 1;
+            Path file = Files.createTempFile("spead4j-bench-mem", ".spead");
+            double elapsed = 0;
+            long size;
+            try (ThreadPool pool = new ThreadPool(1); Arena arena = Arena.ofShared()) {
+                build(pool, file, numHeaps);
+                MemorySegment data;
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                    size = ch.size();
+                    data = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+                }
+                data.load();
+                for (int pass = 0; pass < passes; pass++) {
+                    Receiver r = new Receiver(pool, receiver);
+                    long start = System.nanoTime();
+                    r.stream.addBufferReader(data);
+                    r.stop(false);
+                    elapsed += (System.nanoTime() - start) / 1e9;
+                }
+            } finally {
+                Files.deleteIfExists(file);
+            }
+            double gbps = size * (double) passes / elapsed * 8e-9;
+            PrintWriter out = cl.getOut();
+            if (!quiet) {
+                out.print("Transferred " + size + " bytes in " + CppFormat.general(elapsed) + " seconds\n");
+                out.print(CppFormat.general(gbps) + " Gbps\n");
+            } else {
+                out.print(CppFormat.general(gbps) + "\n");
+            }
+            out.flush();
+            return 0;
+        }
+
+        /** Serialises numHeaps heaps (the last an end heap) as spead2_bench's {@code build_streambuf}. */
+        private void build(ThreadPool pool, Path file, long numHeaps) throws IOException {
+            Flavour flavour = new Flavour(40, receiver.pyspead ? BugCompat.PYSPEAD_0_5_2 : 0);
+            io.spead4j.send.StreamConfig config = new io.spead4j.send.StreamConfig()
+                    .withMaxPacketSize(receiver.maxPacketSize());
+            io.spead4j.send.Heap heap = new io.spead4j.send.Heap(flavour)
+                    .addItem(ITEM_ID, new byte[(int) heapSize], false);
+            io.spead4j.send.Heap end = new io.spead4j.send.Heap(flavour).addEnd();
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                 ChannelStream stream = new ChannelStream(pool, ch, config)) {
+                for (long i = 0; i < numHeaps; i++) {
+                    stream.sendHeap(i < numHeaps - 1 ? heap : end);
+                }
+                stream.flush();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ agent
+
+    /** {@code bench agent PORT}: the receiving end of {@code bench master}. */
+    @Command(name = "agent", mixinStandardHelpOptions = true,
+            description = "Receive benchmark traffic for a master; control connection on TCP PORT")
+    static final class Agent implements Callable<Integer> {
+        @Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "PORT", description = "TCP control port; data arrives on the same port number")
+        int port;
+
+        @Option(names = "--sessions", paramLabel = "N", hidden = true,
+                description = "spead4j: exit after N control connections (default: run forever)")
+        int sessions = -1;
+
+        @Override
+        public Integer call() throws Exception {
+            CommandLine cl = spec.commandLine();
+            if (port < 0 || port > 0xffff) {
+                throw new CommandLine.ParameterException(cl, "bad port " + port);
+            }
+            PrintWriter err = cl.getErr();
+            try (ServerSocket server = new ServerSocket()) {
+                server.setReuseAddress(true);
+                server.bind(new InetSocketAddress("0.0.0.0", port));
+                for (int session = 0; sessions < 0 || session < sessions; session++) {
+                    try (Socket control = server.accept()) {
+                        serve(control, err);
+                    }
+                }
+            }
+            return 0;
+        }
+
+        private void serve(Socket control, PrintWriter err) throws IOException, InterruptedException {
+            BufferedReader in = new BufferedReader(new InputStreamReader(control.getInputStream(), StandardCharsets.UTF_8));
+            PrintWriter reply = new PrintWriter(control.getOutputStream(), true, StandardCharsets.UTF_8);
+            Receiver connection = null;
+            ThreadPool pool = null;
+            try {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    switch (line) {
+                        case "start" -> {
+                            List<String> config = new ArrayList<>();
+                            while ((line = in.readLine()) != null && !line.equals("end_config")) {
+                                config.add(line);
+                            }
+                            if (connection != null) {
+                                err.println("Start received while already running");
+                                continue;
+                            }
+                            ReceiverOptions options = new ReceiverOptions();
+                            String multicast = configure(options, config);
+                            pool = new ThreadPool(1);
+                            connection = new Receiver(pool, options);
+                            String endpoint = multicast.isEmpty() ? Integer.toString(port) : multicast;
+                            options.addReaders(connection.stream, List.of(endpoint), false);
+                            reply.print("ready\n");
+                            reply.flush();
+                        }
+                        case "stop" -> {
+                            if (connection == null) {
+                                err.println("Stop received when already stopped");
+                                continue;
+                            }
+                            long heaps = connection.stop(true);
+                            connection = null;
+                            pool.close();
+                            pool = null;
+                            err.println(heaps);
+                            reply.print(heaps + "\n");
+                            reply.flush();
+                        }
+                        case "exit" -> {
+                            return;
+                        }
+                        default -> err.println("Bad command: " + line);
+                    }
+                }
+            } finally {
+                if (connection != null) {
+                    connection.stop(true);
+                }
+                if (pool != null) {
+                    pool.close();
+                }
+            }
+        }
+
+        /** Applies the master's {@code name = value} lines; returns the multicast group ("" if none). */
+        static String configure(ReceiverOptions o, List<String> lines) {
+            String multicast = "";
+            for (String line : lines) {
+                int eq = line.indexOf('=');
+                if (eq < 0) {
+                    continue;
+                }
+                String name = line.substring(0, eq).trim();
+                String value = line.substring(eq + 1).trim();
+                switch (name) {
+                    case "multicast" -> multicast = value;
+                    case "tcp" -> o.tcp = bool(value);
+                    case "pyspead" -> o.pyspead = bool(value);
+                    case "bind" -> o.bind = value;
+                    case "packet" -> o.packet = Integer.parseInt(value);
+                    case "buffer" -> o.buffer = Integer.parseInt(value);
+                    case "concurrent-heaps" -> o.concurrentHeaps = Integer.parseInt(value);
+                    case "substreams" -> o.substreams = Integer.parseInt(value);
+                    case "ring-heaps" -> o.ringHeaps = Integer.parseInt(value);
+                    case "mem-pool" -> o.memPool = bool(value);
+                    case "mem-lower" -> o.memLower = Long.parseLong(value);
+                    case "mem-upper" -> o.memUpper = Long.parseLong(value);
+                    case "mem-max-free" -> o.memMaxFree = Integer.parseInt(value);
+                    case "mem-initial" -> o.memInitial = Integer.parseInt(value);
+                    case "ring" -> o.ring = bool(value);
+                    case "memcpy-nt" -> o.memcpyNt = bool(value);
+                    default -> {
+                        // ibverbs and unknown keys are ignored
+                    }
+                }
+            }
+            return multicast;
+        }
+
+        private static boolean bool(String v) {
+            return v.equals("1") || v.equalsIgnoreCase("true");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ master
+
+    /** {@code bench master HOST:PORT}: finds the sustainable rate of an agent. */
+    @Command(name = "master", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Find the highest rate an agent receives without loss")
+    static final class Master implements Callable<Integer> {
+        @Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--quiet", description = "Print only the final result")
+        boolean quiet;
+
+        @Option(names = "--heap-size", paramLabel = "BYTES", description = "Payload size for heap (default ${DEFAULT-VALUE})")
+        long heapSize = 4194304;
+
+        @Option(names = "--multicast", paramLabel = "GROUP:PORT", description = "Multicast group to use, instead of unicast")
+        String multicast = "";
+
+        @Mixin
+        ReceiverOptions receiver;
+
+        @Option(names = "--addr-bits", paramLabel = "BITS", description = "Heap address bits (default ${DEFAULT-VALUE})")
+        int addrBits = 40;
+
+        @Option(names = "--send-bind", paramLabel = "ADDRESS", description = "Local address to bind the sender to")
+        String sendBind = "";
+
+        @Option(names = "--send-buffer", paramLabel = "BYTES", description = "Sender socket buffer size")
+        Integer sendBuffer;
+
+        @Option(names = "--burst", paramLabel = "BYTES", description = "Burst size (default ${DEFAULT-VALUE})")
+        long burst = io.spead4j.send.StreamConfig.DEFAULT_BURST_SIZE;
+
+        @Option(names = "--burst-rate-ratio", paramLabel = "RATIO", description = "Hard rate limit, relative to the rate")
+        double burstRateRatio = io.spead4j.send.StreamConfig.DEFAULT_BURST_RATE_RATIO;
+
+        @Option(names = "--max-heaps", paramLabel = "N", description = "Maximum heaps in flight (default ${DEFAULT-VALUE})")
+        int maxHeaps = io.spead4j.send.StreamConfig.DEFAULT_MAX_HEAPS;
+
+        @Option(names = "--rate-method", paramLabel = "METHOD", converter = SendCommand.RateMethodConverter.class,
+                description = "Rate limiting method (SW/HW/AUTO)")
+        RateMethod rateMethod = RateMethod.AUTO;
+
+        @Option(names = "--ttl", paramLabel = "N", description = "TTL for multicast target (default ${DEFAULT-VALUE})")
+        int ttl = 1;
+
+        @Parameters(paramLabel = "HOST:PORT", description = "The agent's control endpoint")
+        String endpoint;
+
+        @Override
+        public Integer call() throws Exception {
+            CommandLine cl = spec.commandLine();
+            String bad = receiver.validate();
+            InetSocketAddress control = null;
+            if (bad == null) {
+                try {
+                    control = Network.endpoint(endpoint, false);
+                } catch (IllegalArgumentException e) {
+                    bad = e.getMessage();
+                }
+            }
+            if (bad == null && (heapSize < 1 || heapSize > Integer.MAX_VALUE)) {
+                bad = "--heap-size out of range";
+            }
+            if (bad != null) {
+                throw new CommandLine.ParameterException(cl, bad);
+            }
+            applyPool(receiver, heapSize);
+            PrintWriter out = cl.getOut();
+            double bestActual;
+            long numHeaps = (long) (1e9 / heapSize) + 2;
+            measureOnce(control, 0.0, numHeaps, 0);
+            double[] result = measure(control, 0.0, numHeaps, numHeaps - 1);
+            if (result[0] != 0) {
+                if (!quiet) {
+                    out.print("Limited by send speed\n");
+                }
+                bestActual = result[1];
+            } else {
+                if (!quiet) {
+                    out.print(String.format(Locale.ROOT, "Send rate: %.3f Gbps\n", result[1] * 8e-9));
+                    out.flush();
+                }
+                bestActual = 0.0;
+                double low = 0.0;
+                double high = result[1];
+                while (high - low > high * 0.02) {
+                    double rate = (low + high) * 0.5;
+                    numHeaps = (long) (Math.max(1e9, rate) / heapSize) + 2;
+                    double[] r = measure(control, rate, numHeaps, numHeaps - 1);
+                    if (!quiet) {
+                        out.print(String.format(Locale.ROOT, "Rate: %.3f Gbps (%.3f actual): %s\n", rate * 8e-9,
+                                r[1] * 8e-9, r[0] != 0 ? "GOOD" : "BAD"));
+                        out.flush();
+                    }
+                    if (r[0] != 0) {
+                        low = rate;
+                        bestActual = r[1];
+                    } else {
+                        high = rate;
+                    }
+                }
+            }
+            double gbps = bestActual * 8e-9;
+            if (quiet) {
+                out.print(CppFormat.general(gbps) + "\n");
+            } else {
+                out.print(String.format(Locale.ROOT, "Sustainable rate: %.3f Gbps\n", gbps));
+            }
+            out.flush();
+            return 0;
+        }
+
+        private double[] measure(InetSocketAddress control, double rate, long numHeaps, long required)
+                throws IOException, InterruptedException {
+            boolean good = true;
+            double sum = 0;
+            int passes = 5;
+            for (int i = 0; i < passes; i++) {
+                double[] r = measureOnce(control, rate, numHeaps, required);
+                good &= r[0] != 0;
+                sum += r[1];
+            }
+            return new double[] {good ? 1 : 0, sum / passes};
+        }
+
+        /** One run: configure the agent, send the heaps at {@code rate} bytes/s, ask how many arrived. */
+        private double[] measureOnce(InetSocketAddress controlAddress, double rate, long numHeaps, long required)
+                throws IOException, InterruptedException {
+            try (Socket control = new Socket(controlAddress.getAddress(), controlAddress.getPort())) {
+                PrintWriter w = new PrintWriter(control.getOutputStream(), false, StandardCharsets.UTF_8);
+                BufferedReader in = new BufferedReader(new InputStreamReader(control.getInputStream(), StandardCharsets.UTF_8));
+                w.print("start\n");
+                for (String line : wireOptions()) {
+                    w.print(line + "\n");
+                }
+                w.print("end_config\n");
+                w.flush();
+                String response = in.readLine();
+                if (!"ready".equals(response)) {
+                    throw new Main.ToolException(1, "Did not receive 'ready' response");
+                }
+                Flavour flavour = new Flavour(addrBits, receiver.pyspead ? BugCompat.PYSPEAD_0_5_2 : 0);
+                byte[] data = new byte[(int) heapSize];
+                io.spead4j.send.Heap heap = new io.spead4j.send.Heap(flavour).addItem(ITEM_ID, data, false);
+                io.spead4j.send.Heap end = new io.spead4j.send.Heap(flavour).addEnd();
+                io.spead4j.send.StreamConfig config = new io.spead4j.send.StreamConfig(receiver.maxPacketSize(),
+                        rate, burst, maxHeaps, burstRateRatio, rateMethod);
+                InetSocketAddress dataEndpoint = multicast.isEmpty() ? controlAddress : Network.endpoint(multicast, false);
+                long transferred;
+                long start = System.nanoTime();
+                try (ThreadPool pool = new ThreadPool(1);
+                     io.spead4j.send.Stream stream = receiver.tcp
+                             ? Network.tcpSender(pool, dataEndpoint, config,
+                                     sendBuffer != null ? sendBuffer : Network.TCP_BUFFER, sendBind)
+                             : Network.udpSender(pool, List.of(dataEndpoint), config,
+                                     sendBuffer != null ? sendBuffer : Network.UDP_SEND_BUFFER, ttl, sendBind)) {
+                    transferred = sendAll(stream, heap, end, numHeaps);
+                }
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                double actual = transferred / elapsed;
+                Thread.sleep(100);
+                w.print("stop\n");
+                w.flush();
+                String count = in.readLine();
+                if (count == null) {
+                    throw new Main.ToolException(1, "Connection error: the agent closed the control connection");
+                }
+                long received = Long.parseLong(count.trim());
+                Thread.sleep(500);
+                return new double[] {received >= required ? 1 : 0, actual};
+            } catch (IOException e) {
+                throw new Main.ToolException(1, "Connection error: " + e.getMessage(), e);
+            }
+        }
+
+        private long sendAll(io.spead4j.send.Stream stream, io.spead4j.send.Heap heap, io.spead4j.send.Heap end,
+                long numHeaps) throws IOException, InterruptedException {
+            long total = numHeaps + 1;
+            int window = (int) Math.min(maxHeaps, total);
+            @SuppressWarnings("unchecked")
+            CompletableFuture<Long>[] pending = (CompletableFuture<Long>[]) new CompletableFuture<?>[window];
+            long bytes = 0;
+            try {
+                for (long i = 0; i < total; i++) {
+                    int slot = (int) (i % window);
+                    if (pending[slot] != null) {
+                        bytes += pending[slot].get();
+                    }
+                    pending[slot] = stream.sendHeapAsync(i < numHeaps ? heap : end);
+                }
+                for (CompletableFuture<Long> f : pending) {
+                    if (f != null) {
+                        bytes += f.get();
+                    }
+                }
+            } catch (ExecutionException e) {
+                throw new Main.ToolException(1, "Transmission error: " + e.getCause().getMessage(), e.getCause());
+            }
+            return bytes;
+        }
+
+        /** The receiver options as {@code name = value} lines (spead2_bench's {@code enumerate_wire}). */
+        private List<String> wireOptions() {
+            ReceiverOptions r = receiver;
+            List<String> lines = new ArrayList<>();
+            lines.add("multicast = " + multicast);
+            lines.add("tcp = " + (r.tcp ? 1 : 0));
+            lines.add("pyspead = " + (r.pyspead ? 1 : 0));
+            lines.add("bind = " + r.bind);
+            lines.add("packet = " + r.maxPacketSize());
+            lines.add("buffer = " + r.bufferSize());
+            lines.add("concurrent-heaps = " + r.concurrentHeaps);
+            lines.add("substreams = " + r.substreams);
+            lines.add("ring-heaps = " + r.ringHeaps);
+            lines.add("mem-pool = " + (r.memPool ? 1 : 0));
+            lines.add("mem-lower = " + r.memLower);
+            lines.add("mem-upper = " + r.memUpper);
+            lines.add("mem-max-free = " + r.memMaxFree);
+            lines.add("mem-initial = " + r.memInitial);
+            lines.add("ring = " + (r.ring ? 1 : 0));
+            lines.add("memcpy-nt = " + (r.memcpyNt ? 1 : 0));
+            return lines;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ inproc
+
+    /** {@code bench inproc}: heaps/s and Gb/s through the in-process transport, sender and receiver concurrent. */
+    @Command(name = "inproc", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Measure the in-process transport (send.InprocStream -> recv.Stream.addInprocReader).",
+                "Without --heap-size/--packet runs three cases: 4 MiB heaps in 9000 B packets, "
+                    + "4 MiB heaps in 1472 B packets, 8 KiB heaps in 9000 B packets."})
+    static final class Inproc implements Callable<Integer> {
+        @Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--heap-size", paramLabel = "BYTES", description = "Heap payload size (one case)")
+        Integer heapSize;
+
+        @Option(names = "--packet", paramLabel = "BYTES", description = "Maximum packet size (one case)")
+        Integer packet;
+
+        @Option(names = "--bytes", paramLabel = "BYTES",
+                description = "Payload to send per case, decides the heap count (default ${DEFAULT-VALUE})")
+        long bytes = 1L << 30;
+
+        @Option(names = "--heaps", paramLabel = "N", description = "Number of heaps per case (overrides --bytes)")
+        Long heaps;
+
+        @Option(names = "--window", paramLabel = "N",
+                description = "Most heaps sent but not yet received (bounds the unbounded queue; default ${DEFAULT-VALUE})")
+        int window = 16;
+
+        @Option(names = "--quiet", description = "Print only heaps/s and Gb/s per case")
+        boolean quiet;
+
+        @Override
+        public Integer call() throws Exception {
+            CommandLine cl = spec.commandLine();
+            List<int[]> cases = new ArrayList<>();
+            if (heapSize == null && packet == null) {
+                cases.add(new int[] {4 << 20, 9000});
+                cases.add(new int[] {4 << 20, 1472});
+                cases.add(new int[] {8 << 10, 9000});
+            } else {
+                cases.add(new int[] {heapSize != null ? heapSize : 4 << 20, packet != null ? packet : 9000});
+            }
+            for (int[] c : cases) {
+                if (c[0] < 1 || c[1] < 56) {
+                    throw new CommandLine.ParameterException(cl, "--heap-size must be positive and --packet at least 56");
+                }
+            }
+            if (window < 1 || (heaps != null && heaps < 1) || bytes < 1) {
+                throw new CommandLine.ParameterException(cl, "--window, --heaps and --bytes must be positive");
+            }
+            PrintWriter out = cl.getOut();
+            for (int[] c : cases) {
+                long n = heaps != null ? heaps : Math.max(1, bytes / c[0]);
+                double[] r = run(c[0], c[1], n);
+                double heapsPerSecond = n / r[0];
+                double gbps = (double) c[0] * n * 8e-9 / r[0];
+                if (quiet) {
+                    out.print(CppFormat.general(heapsPerSecond) + " " + CppFormat.general(gbps) + "\n");
+                } else {
+                    out.print(String.format(Locale.ROOT,
+                            "%d-byte heaps in %d-byte packets: %d heaps in %s seconds: %s heaps/s, %s Gb/s%n",
+                            c[0], c[1], n, CppFormat.general(r[0]), CppFormat.general(heapsPerSecond),
+                            CppFormat.general(gbps)));
+                }
+                out.flush();
+                if (r[1] != n) {
+                    throw new Main.ToolException(1, "received " + (long) r[1] + " of " + n + " heaps");
+                }
+            }
+            return 0;
+        }
+
+        /** Sends n heaps through a queue while a ring stream receives them; returns {seconds, heaps received}. */
+        private double[] run(int heapBytes, int packetBytes, long n) throws Exception {
+            InprocQueue queue = new InprocQueue();
+            Semaphore credit = new Semaphore(window);
+            AtomicLong received = new AtomicLong();
+            StreamConfig recvConfig = new StreamConfig()
+                    .withMemoryAllocator(new MemoryPool(heapBytes, heapBytes + 1024, 12, 8));
+            try (ThreadPool recvPool = new ThreadPool(1); ThreadPool sendPool = new ThreadPool(1);
+                 io.spead4j.recv.Stream rx = new io.spead4j.recv.Stream(recvPool, recvConfig,
+                         io.spead4j.recv.RingStreamConfig.DEFAULT.withHeaps(8));
+                 InprocStream tx = new InprocStream(sendPool, List.of(queue),
+                         new io.spead4j.send.StreamConfig().withMaxPacketSize(packetBytes))) {
+                rx.addInprocReader(queue);
+                io.spead4j.send.Heap heap = new io.spead4j.send.Heap().addItem(ITEM_ID, new byte[heapBytes], false);
+                Thread consumer = Thread.ofPlatform().name("spead4j-bench-inproc").start(() -> {
+                    for (HeapBase h : rx) {
+                        received.incrementAndGet();
+                        credit.release();
+                        if (h instanceof Heap full) {
+                            full.release();
+                        }
+                    }
+                });
+                long start = System.nanoTime();
+                int inFlight = tx.config().maxHeaps();
+                @SuppressWarnings("unchecked")
+                CompletableFuture<Long>[] pending = (CompletableFuture<Long>[]) new CompletableFuture<?>[inFlight];
+                for (long i = 0; i < n; i++) {
+                    credit.acquire();
+                    int slot = (int) (i % inFlight);
+                    if (pending[slot] != null) {
+                        pending[slot].get();
+                    }
+                    pending[slot] = tx.sendHeapAsync(heap);
+                }
+                for (CompletableFuture<Long> f : pending) {
+                    if (f != null) {
+                        f.get();
+                    }
+                }
+                tx.sendHeap(new io.spead4j.send.Heap().addEnd());
+                consumer.join();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                return new double[] {seconds, received.get()};
+            }
+        }
     }
 }
