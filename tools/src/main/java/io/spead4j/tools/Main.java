@@ -63,6 +63,14 @@ public final class Main implements Runnable {
     /** @return the configured command line (subcommands registered, usage on bad arguments, exit 2) */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine failed = e.getCommandLine();
+            PrintWriter err = failed.getErr();
+            err.println(e.getMessage());
+            failed.usage(err);
+            err.flush();
+            return USAGE;
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ToolException t) {
                 commandLine.getErr().println(commandLine.getCommandName() + ": " + t.getMessage());

@@ -1,0 +1,62 @@
+package io.spead4j.tools;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code spead4j bench}: the mem and inproc benchmarks print their figures; bad arguments exit 2. */
+class BenchCommandTest {
+    @Test
+    void memPrintsTransferredBytesAndAGbpsFigure() {
+        Tool r = Tool.run("bench", "mem", "--passes", "2", "--total-bytes", "8388608", "--heap-size", "1048576");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.lines()).hasSize(2);
+        assertThat(r.lines().get(0)).matches("Transferred \\d+ bytes in \\S+ seconds");
+        // 9 heaps (8 of 1 MiB and the end heap) serialised once: more than 8 MiB of packets
+        long bytes = Long.parseLong(r.lines().get(0).split(" ")[1]);
+        assertThat(bytes).isGreaterThan(8L << 20).isLessThan(9L << 20);
+        assertThat(r.lines().get(1)).endsWith(" Gbps");
+        assertThat(Double.parseDouble(r.lines().get(1).split(" ")[0])).isPositive();
+        Tool quiet = Tool.run("bench", "mem", "--quiet", "--ring", "--passes", "1", "--total-bytes", "1048576",
+                "--heap-size", "65536");
+        assertThat(quiet.status()).as(quiet.err()).isZero();
+        assertThat(Double.parseDouble(quiet.out().trim())).isPositive();
+    }
+
+    @Test
+    void inprocPrintsHeapsPerSecondAndGbps() {
+        Tool r = Tool.run("bench", "inproc", "--heaps", "20", "--heap-size", "65536", "--packet", "1472");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.lines()).singleElement().asString()
+                .matches("65536-byte heaps in 1472-byte packets: 20 heaps in \\S+ seconds: \\S+ heaps/s, \\S+ Gb/s");
+    }
+
+    @Test
+    void agentReadsTheMastersConfigurationLines() {
+        ReceiverOptions options = new ReceiverOptions();
+        String multicast = BenchCommand.Agent.configure(options, List.of("multicast = ", "tcp = 1", "pyspead = 0",
+                "packet = 9000", "concurrent-heaps = 8", "ring = 1", "mem-pool = 1", "mem-lower = 4194304",
+                "mem-upper = 4195328", "bogus = 3"));
+        assertThat(multicast).isEmpty();
+        assertThat(options.tcp).isTrue();
+        assertThat(options.ring).isTrue();
+        assertThat(options.maxPacketSize()).isEqualTo(9000);
+        assertThat(options.concurrentHeaps).isEqualTo(8);
+        assertThat(options.memPool).isTrue();
+        assertThat(options.memUpper).isEqualTo(4195328);
+    }
+
+    @Test
+    void badArgumentsExitWith2() {
+        Tool none = Tool.run("bench");
+        assertThat(none.status()).isEqualTo(2);
+        assertThat(none.err()).contains("mem, master, agent or inproc");
+        assertThat(Tool.run("bench", "mem", "--passes", "0").status()).isEqualTo(2);
+        assertThat(Tool.run("bench", "master").status()).isEqualTo(2);
+        assertThat(Tool.run("bench", "agent", "notaport").status()).isEqualTo(2);
+        assertThat(Tool.run("bench", "inproc", "--packet", "10").status()).isEqualTo(2);
+        assertThat(Tool.run("bench", "fast").err()).contains("Usage:");
+    }
+}
