@@ -512,7 +512,7 @@ public abstract class StreamBase implements AutoCloseable {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(filter, "filter");
         UdpPcapReader opened = UdpPcapReader.open(file, filter);
-        addOwnedReader(new PcapFileReader(this, opened, file.toString()), opened);
+        addReaderOwning(new PcapFileReader(this, opened, file.toString()), opened);
     }
 
     /**
@@ -540,7 +540,7 @@ public abstract class StreamBase implements AutoCloseable {
         if (maxPacketSize < 16 || maxPacketSize > (1 << 24)) {
             throw new IllegalArgumentException("maxPacketSize must be in [16, 16777216], got " + maxPacketSize);
         }
-        addOwnedReader(new ChannelReader(this, channel, channel.toString(), maxPacketSize), channel);
+        addReaderOwning(new ChannelReader(this, channel, channel.toString(), maxPacketSize), channel);
     }
 
     /**
@@ -552,7 +552,7 @@ public abstract class StreamBase implements AutoCloseable {
     public final void addChannelReader(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        addOwnedReader(new ChannelReader(this, channel, file.toString(), DEFAULT_CHANNEL_MAX_PACKET_SIZE), channel);
+        addReaderOwning(new ChannelReader(this, channel, file.toString(), DEFAULT_CHANNEL_MAX_PACKET_SIZE), channel);
     }
 
     /**
@@ -564,11 +564,11 @@ public abstract class StreamBase implements AutoCloseable {
     public final void addStreamReader(InputStream in) {
         Objects.requireNonNull(in, "in");
         ReadableByteChannel channel = Channels.newChannel(in);
-        addOwnedReader(new ChannelReader(this, channel, in.toString(), DEFAULT_CHANNEL_MAX_PACKET_SIZE), channel);
+        addReaderOwning(new ChannelReader(this, channel, in.toString(), DEFAULT_CHANNEL_MAX_PACKET_SIZE), channel);
     }
 
     /** Adds a reader that owns a source, closing the source if the stream has already stopped. */
-    private void addOwnedReader(Reader reader, AutoCloseable source) {
+    private void addReaderOwning(Reader reader, AutoCloseable source) {
         boolean added = false;
         try {
             synchronized (readerLock) {

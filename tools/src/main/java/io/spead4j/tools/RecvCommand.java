@@ -34,7 +34,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code spead4j recv}: spead2_recv. Receives from UDP or TCP endpoints or pcap files and prints each heap,
- * its descriptors and items, and the stream statistics, exactly as spead2_recv prints them.
+ * its descriptors and items, and the stream statistics, exactly as spead2_recv prints them. Ctrl-C stops
+ * the streams and prints the totals. When the console is a terminal, a live line of totals is written to
+ * stderr every second.
  */
 @Command(name = "recv", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Receive SPEAD heaps and print them (spead2_recv)")
@@ -69,6 +71,7 @@ final class RecvCommand implements Callable<Integer> {
     private long startNanos;
     private PrintWriter out;
     private final AtomicReference<String> failure = new AtomicReference<>();
+    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
@@ -105,9 +108,18 @@ final class RecvCommand implements Callable<Integer> {
                 streams.forEach(StreamBase::stop);
                 throw new Main.ToolException(e instanceof IllegalArgumentException ? Main.USAGE : 1, describe(e), e);
             }
-            hook = new Thread(() -> streams.forEach(StreamBase::stop), "spead4j-recv-sigint");
+            // Ctrl-C stops the streams (as spead2_recv's SIGINT handler); the JVM then waits for the totals
+            hook = new Thread(() -> {
+                streams.forEach(StreamBase::stop);
+                try {
+                    finished.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "spead4j-recv-sigint");
             Runtime.getRuntime().addShutdownHook(hook);
-            if (System.console() != null) {
+            java.io.Console console = System.console();
+            if (console != null && console.isTerminal()) {
                 live = liveStats(streams, cl.getErr(), liveLines);
             }
             long complete = 0;
@@ -158,6 +170,7 @@ final class RecvCommand implements Callable<Integer> {
             return 0;
         } finally {
             streams.forEach(StreamBase::stop);
+            finished.countDown();
             if (hook != null) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
