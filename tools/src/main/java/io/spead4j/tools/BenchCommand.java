@@ -275,11 +275,27 @@ final class BenchCommand implements Runnable {
                                 continue;
                             }
                             ReceiverOptions options = new ReceiverOptions();
-                            String multicast = configure(options, config);
-                            pool = new ThreadPool(1);
-                            connection = new Receiver(pool, options);
-                            String endpoint = multicast.isEmpty() ? Integer.toString(port) : multicast;
-                            options.addReaders(connection.stream, List.of(endpoint), false);
+                            try {
+                                String multicast = configure(options, config);
+                                pool = new ThreadPool(1);
+                                connection = new Receiver(pool, options);
+                                String endpoint = multicast.isEmpty() ? Integer.toString(port) : multicast;
+                                options.addReaders(connection.stream, List.of(endpoint), false);
+                            } catch (IOException | RuntimeException e) {
+                                // e.g. --tcp: the data listener wants the control port, as in spead2_bench
+                                err.println("Start failed: " + RecvCommand.describe(e));
+                                if (connection != null) {
+                                    connection.stop(true);
+                                    connection = null;
+                                }
+                                if (pool != null) {
+                                    pool.close();
+                                    pool = null;
+                                }
+                                reply.print("error\n");
+                                reply.flush();
+                                continue;
+                            }
                             reply.print("ready\n");
                             reply.flush();
                         }
@@ -398,6 +414,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--ttl", paramLabel = "N", description = "TTL for multicast target (default ${DEFAULT-VALUE})")
         int ttl = 1;
 
+        @Option(names = "--run-bytes", paramLabel = "BYTES", hidden = true,
+                description = "spead4j: minimum bytes per measurement run (default 1e9, as spead2)")
+        double runBytes = 1e9;
+
         @Parameters(paramLabel = "HOST:PORT", description = "The agent's control endpoint")
         String endpoint;
 
@@ -416,13 +436,16 @@ final class BenchCommand implements Runnable {
             if (bad == null && (heapSize < 1 || heapSize > Integer.MAX_VALUE)) {
                 bad = "--heap-size out of range";
             }
+            if (bad == null && !(runBytes > 0)) {
+                bad = "--run-bytes must be positive";
+            }
             if (bad != null) {
                 throw new CommandLine.ParameterException(cl, bad);
             }
             applyPool(receiver, heapSize);
             PrintWriter out = cl.getOut();
             double bestActual;
-            long numHeaps = (long) (1e9 / heapSize) + 2;
+            long numHeaps = (long) (runBytes / heapSize) + 2;
             measureOnce(control, 0.0, numHeaps, 0);
             double[] result = measure(control, 0.0, numHeaps, numHeaps - 1);
             if (result[0] != 0) {
@@ -440,7 +463,7 @@ final class BenchCommand implements Runnable {
                 double high = result[1];
                 while (high - low > high * 0.02) {
                     double rate = (low + high) * 0.5;
-                    numHeaps = (long) (Math.max(1e9, rate) / heapSize) + 2;
+                    numHeaps = (long) (Math.max(runBytes, rate) / heapSize) + 2;
                     double[] r = measure(control, rate, numHeaps, numHeaps - 1);
                     if (!quiet) {
                         out.print(String.format(Locale.ROOT, "Rate: %.3f Gbps (%.3f actual): %s\n", rate * 8e-9,
