@@ -54,6 +54,11 @@ final class DumpCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to bind to, or a multicast group to join (default 0.0.0.0)")
     String bind = "0.0.0.0";
 
+    @Option(names = "--interface", paramLabel = "ADDRESS",
+            description = "Address of the interface on which to join a multicast --bind group (default: the first "
+                    + "multicast-capable interface that is up)")
+    String interfaceAddress;
+
     @Option(names = "--count", paramLabel = "N", description = "Stop after N packets (default: until Ctrl-C)")
     long count = -1;
 
@@ -107,8 +112,7 @@ final class DumpCommand implements Callable<Integer> {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             if (address.isMulticastAddress()) {
                 channel.bind(new InetSocketAddress(port));
-                java.net.NetworkInterface nif = java.net.NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress());
-                channel.join(address, nif);
+                channel.join(address, multicastInterface(cl));
             } else {
                 channel.bind(new InetSocketAddress(address, port));
             }
@@ -163,6 +167,29 @@ final class DumpCommand implements Callable<Integer> {
         err.print("Captured " + packets + " packets (" + bytes + " bytes) to " + file + "\n");
         err.flush();
         return 0;
+    }
+
+    private java.net.NetworkInterface multicastInterface(CommandLine cl) throws IOException {
+        if (interfaceAddress != null) {
+            java.net.NetworkInterface nif = java.net.NetworkInterface.getByInetAddress(InetAddress.getByName(interfaceAddress));
+            if (nif == null) {
+                throw new CommandLine.ParameterException(cl, "no interface has the address " + interfaceAddress);
+            }
+            return nif;
+        }
+        java.net.NetworkInterface loopback = null;
+        for (java.net.NetworkInterface nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            if (nif.isUp() && nif.supportsMulticast()) {
+                if (!nif.isLoopback()) {
+                    return nif;
+                }
+                loopback = nif;
+            }
+        }
+        if (loopback == null) {
+            throw new IOException("no multicast-capable interface is up; give one with --interface");
+        }
+        return loopback;
     }
 
     private static void closeQuietly(java.io.Closeable c) {

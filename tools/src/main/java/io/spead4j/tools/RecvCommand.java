@@ -235,6 +235,7 @@ final class RecvCommand implements Callable<Integer> {
         }
         double elapsed = (System.nanoTime() - startNanos) / 1e9;
         out.print(format(heap, descriptors, elapsed));
+        out.flush();
     }
 
     /**
