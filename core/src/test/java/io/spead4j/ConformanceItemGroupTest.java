@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Order of the updated items: the json's {@code updated_items} lists (like all its object keys) are sorted
  * by name in every case, whereas spead2's {@code update()} dict follows the heap's item order; they differ in
- * ten cases (e.g. {@code legacy_format}: item order u12, rec, i24). So the updated items are checked to be
+ * nine cases (e.g. {@code legacy_format}: item order u12, rec, i24). So the updated items are checked to be
  * exactly in item order, and exactly the json's list once sorted.
  */
 class ConformanceItemGroupTest {
