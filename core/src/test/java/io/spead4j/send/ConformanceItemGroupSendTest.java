@@ -3,6 +3,7 @@ package io.spead4j.send;
 import io.spead4j.Descriptor;
 import io.spead4j.Flavour;
 import io.spead4j.Item;
+import io.spead4j.NdArray;
 import io.spead4j.RawItem;
 import io.spead4j.Spead;
 import io.spead4j.ThreadPool;
@@ -45,7 +46,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * <li>the heaps are sent through a {@link BytesStream} with the packet size, cnts and group mode the wire
  *     shows ({@link WireCapture#send}).</li>
  * </ul>
- * One value cannot be decoded as spead2 received it: {@code edge_heaps} heap 4 carries a zero-length
+ * A second run rebuilds every decoded array as plain nested Java lists before sending, so the bytes come from
+ * {@link Item#toBuffer}'s conversion (dtype, byte order, Fortran order, records, bit-packed formats), not from
+ * the wire-backed array. One value cannot be decoded as spead2 received it: {@code edge_heaps} heap 4 carries a zero-length
  * fixed-shape item, sent as an immediate of value 0; spead2's own ItemGroup fails on it (the json's
  * {@code update_error}), and so does ours (checked), so its value is decoded from zero bytes instead.
  *
@@ -78,6 +81,22 @@ class ConformanceItemGroupSendTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void itemGroupSendsTheSameBytesAsSpead2(String name) throws Exception {
+        replay(name, false);
+    }
+
+    /**
+     * The same with every decoded value rebuilt as a plain Java value before sending (an array as the nested
+     * lists of {@link NdArray#toNested()}, a scalar as itself), as a user would set it, so that
+     * {@link Item#toBuffer} converts it to the dtype, byte order and storage order rather than passing on the
+     * wire-backed array it was decoded to.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void itemGroupSendsTheSameBytesFromPlainJavaValues(String name) throws Exception {
+        replay(name, true);
+    }
+
+    private static void replay(String name, boolean plainValues) throws Exception {
         byte[] expected = Conformance.bytes(name, "spead");
         Flavour flavour = SendConformance.senderFlavour(Conformance.json(name));
         WireCapture capture = WireCapture.of(expected);
@@ -121,6 +140,9 @@ class ConformanceItemGroupSendTest {
                 } else {
                     item.setFromRaw(raw);
                     decoded++;
+                }
+                if (plainValues && item.value() instanceof NdArray array) {
+                    item.setValue(array.toNested());
                 }
             }
             assertThat(nextDescriptor).as(where + ": descriptor items on the wire").isEqualTo(ds.size());
