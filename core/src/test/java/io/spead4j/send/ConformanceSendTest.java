@@ -1,5 +1,6 @@
 package io.spead4j.send;
 
+import io.spead4j.testing.TestPools;
 import io.spead4j.Descriptor;
 import io.spead4j.Flavour;
 import io.spead4j.ThreadPool;
@@ -7,8 +8,6 @@ import io.spead4j.testing.Conformance;
 import io.spead4j.send.SendConformance.WireCapture;
 import io.spead4j.send.SendConformance.WireHeap;
 import io.spead4j.send.SendConformance.WireItem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,17 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link SendConformance#MANGLED}.
  */
 class ConformanceSendTest {
-    private static ThreadPool pool;
-
-    @BeforeAll
-    static void startPool() {
-        pool = new ThreadPool(1);
-    }
-
-    @AfterAll
-    static void stopPool() {
-        pool.close();
-    }
+    private static final ThreadPool pool = TestPools.shared();
 
     static List<String> cases() {
         return SendConformance.unmangled();
