@@ -1,5 +1,6 @@
 package io.spead4j.inproc;
 
+import io.spead4j.testing.Drain;
 import io.spead4j.testing.TestPools;
 import io.spead4j.Flavour;
 import io.spead4j.InprocQueue;
@@ -51,11 +52,7 @@ class InprocTransportTest {
     }
 
     private static List<HeapBase> drain(Stream stream) {
-        List<HeapBase> heaps = new ArrayList<>();
-        for (HeapBase h : stream) {
-            heaps.add(h);
-        }
-        return heaps;
+        return Drain.heaps(stream);
     }
 
     private static List<Long> cnts(List<HeapBase> heaps) {

@@ -1,5 +1,6 @@
 package io.spead4j.recv;
 
+import io.spead4j.testing.Drain;
 import io.spead4j.testing.TestPools;
 import io.spead4j.InprocQueue;
 import io.spead4j.ThreadPool;
@@ -20,11 +21,7 @@ class InprocReaderTest {
     private static final ThreadPool pool = TestPools.shared();
 
     private static List<HeapBase> drain(Stream stream) {
-        List<HeapBase> out = new ArrayList<>();
-        for (HeapBase h : stream) {
-            out.add(h);
-        }
-        return out;
+        return Drain.heaps(stream);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.spead4j.recv;
 
+import io.spead4j.testing.Drain;
 import io.spead4j.testing.TestPools;
 import io.spead4j.InprocQueue;
 import io.spead4j.MemoryPool;
@@ -32,11 +33,7 @@ class RingStreamTest {
     }
 
     private static List<HeapBase> drain(Stream stream) {
-        List<HeapBase> out = new ArrayList<>();
-        for (HeapBase h : stream) {
-            out.add(h);
-        }
-        return out;
+        return Drain.heaps(stream);
     }
 
     @Test
