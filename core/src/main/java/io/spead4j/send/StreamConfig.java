@@ -54,6 +54,12 @@ public record StreamConfig(int maxPacketSize, double rate, long burstSize, int m
         Objects.requireNonNull(rateMethod, "rateMethod");
     }
 
+    /** Creates the default configuration (spead2's defaults). */
+    public StreamConfig() {
+        this(DEFAULT_MAX_PACKET_SIZE, DEFAULT_RATE, DEFAULT_BURST_SIZE, DEFAULT_MAX_HEAPS, DEFAULT_BURST_RATE_RATIO,
+                RateMethod.AUTO);
+    }
+
     /** @return the default configuration */
     public static StreamConfig defaults() {
         return DEFAULT;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "spead4j", mixinStandardHelpOptions = true, version = "spead4j 0.1.0-SNAPSHOT",
         description = "SPEAD tools for the JVM (spead2-compatible)",
-        subcommands = {DumpCommand.class})
+        subcommands = {DemoCommand.class, DumpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
