@@ -8,8 +8,8 @@ import io.spead4j.Item;
 import io.spead4j.ItemGroup;
 import io.spead4j.NdArray;
 import io.spead4j.send.Heap;
+import io.spead4j.send.HeapGenerator;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,14 +50,9 @@ final class ItemHeaps {
         return g;
     }
 
-    /** A send heap with every item's descriptor and value. */
+    /** A send heap with every item's descriptor and value (spead2's HeapGenerator with descriptors and data 'all'). */
     static Heap heapOf(ItemGroup group, Flavour flavour) {
-        Heap heap = new Heap(flavour);
-        for (Item item : group.values()) {
-            heap.addDescriptor(item.toDescriptor(flavour.bugCompat()));
-            heap.addItem(item.id(), item.toBuffer(), item.allowImmediate());
-        }
-        return heap;
+        return new HeapGenerator(group, 0, flavour).getHeap(HeapGenerator.Policy.ALL, HeapGenerator.Policy.ALL);
     }
 
     /** Values by name, arrays as nested lists (comparable with equals). */
@@ -75,10 +70,5 @@ final class ItemHeaps {
         byte[] b = new byte[n];
         new SplittableRandom(seed).nextBytes(b);
         return b;
-    }
-
-    /** Names of a group, for messages. */
-    static List<String> names(ItemGroup group) {
-        return new ArrayList<>(group.keys());
     }
 }

@@ -16,9 +16,8 @@ import io.spead4j.send.HeapReference;
 import io.spead4j.send.InprocStream;
 import io.spead4j.send.TcpStream;
 import io.spead4j.send.UdpStream;
-import org.junit.jupiter.api.AfterAll;
+import io.spead4j.testing.TestPools;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -50,17 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 class PassthroughTest {
     private static final int HEAPS = 3;
     private static final Duration LIMIT = Duration.ofSeconds(60);
-    private static ThreadPool pool;
-
-    @BeforeAll
-    static void startPool() {
-        pool = new ThreadPool(4);
-    }
-
-    @AfterAll
-    static void stopPool() {
-        pool.close();
-    }
+    private static final ThreadPool POOL = TestPools.shared();
 
     /** One way of moving heaps: attach readers to a receive stream, open the matching sender. */
     private interface Transport {
@@ -128,7 +117,7 @@ class PassthroughTest {
             sent.add(g);
             refs.add(new HeapReference(ItemHeaps.heapOf(g, flavour), -1, i % transport.substreams()));
         }
-        try (Stream receiver = new Stream(pool, recvConfig, new RingStreamConfig().withHeaps(HEAPS + 4));
+        try (Stream receiver = new Stream(POOL, recvConfig, new RingStreamConfig().withHeaps(HEAPS + 4));
              io.spead4j.send.Stream sender = transport.attach(receiver, transport.sendConfig())) {
             long bytes = sender.sendHeaps(refs, mode);
             assertThat(bytes).isGreaterThan((long) HEAPS * ItemHeaps.BIG * 2);
@@ -185,7 +174,7 @@ class PassthroughTest {
                 for (InprocQueue q : queues) {
                     receiver.addInprocReader(q);
                 }
-                return new InprocStream(pool, queues, config);
+                return new InprocStream(POOL, queues, config);
             }
 
             @Override
@@ -200,7 +189,7 @@ class PassthroughTest {
 
         @Override
         public io.spead4j.send.Stream attach(Stream receiver, io.spead4j.send.StreamConfig config) {
-            stream = new BytesStream(pool, config);
+            stream = new BytesStream(POOL, config);
             return stream;
         }
 
@@ -223,7 +212,7 @@ class PassthroughTest {
                 acceptor.bind(new InetSocketAddress(loopback, 0));
                 InetSocketAddress address = (InetSocketAddress) acceptor.getLocalAddress();
                 receiver.addTcpReader(acceptor);
-                return new TcpStream(pool, List.of(address), config, TcpStream.DEFAULT_BUFFER_SIZE, null);
+                return new TcpStream(POOL, List.of(address), config, TcpStream.DEFAULT_BUFFER_SIZE, null);
             }
 
             @Override
@@ -271,7 +260,7 @@ class PassthroughTest {
                     endpoints.add((InetSocketAddress) ch.getLocalAddress());
                     receiver.addUdpReader(ch, 9200);
                 }
-                return new UdpStream(pool, endpoints, config, UdpStream.DEFAULT_BUFFER_SIZE);
+                return new UdpStream(POOL, endpoints, config, UdpStream.DEFAULT_BUFFER_SIZE);
             }
 
             @Override
@@ -298,7 +287,7 @@ class PassthroughTest {
                     receiver.addUdpReader(group, port, 9200, 1 << 20, lo);
                     endpoints.add(new InetSocketAddress(group, port));
                 }
-                return new UdpStream(pool, endpoints, config, UdpStream.DEFAULT_BUFFER_SIZE, 0, lo);
+                return new UdpStream(POOL, endpoints, config, UdpStream.DEFAULT_BUFFER_SIZE, 0, lo);
             }
 
             @Override
@@ -326,7 +315,7 @@ class PassthroughTest {
                     receiver.addUdpReader(group, port, 9200, 1 << 20, lo.getIndex());
                     endpoints.add(new InetSocketAddress(group, port));
                 }
-                return new UdpStream(pool, endpoints, config, UdpStream.DEFAULT_BUFFER_SIZE, 0, lo.getIndex());
+                return new UdpStream(POOL, endpoints, config, UdpStream.DEFAULT_BUFFER_SIZE, 0, lo.getIndex());
             }
 
             @Override

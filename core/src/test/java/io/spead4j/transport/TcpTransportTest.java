@@ -8,9 +8,9 @@ import io.spead4j.recv.Stream;
 import io.spead4j.recv.StreamConfig;
 import io.spead4j.send.BytesStream;
 import io.spead4j.send.TcpStream;
+import io.spead4j.testing.Drain;
+import io.spead4j.testing.TestPools;
 import io.spead4j.wire.PacketDecoder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,21 +39,11 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 /** The TCP reader and sender on 127.0.0.1 (SPEAD2-BEHAVIOUR.md §7): framing, resync, oversize, end of file. */
 class TcpTransportTest {
     private static final Duration LIMIT = Duration.ofSeconds(30);
-    private static ThreadPool pool;
-
-    @BeforeAll
-    static void startPool() {
-        pool = new ThreadPool(4);
-    }
-
-    @AfterAll
-    static void stopPool() {
-        pool.close();
-    }
+    private static final ThreadPool POOL = TestPools.shared();
 
     /** Packets of single-item heaps with the given cnts, back to back, cut at {@code packetSize}. */
     static byte[] heaps(int packetSize, int itemBytes, long... cnts) throws IOException {
-        try (BytesStream out = new BytesStream(pool, io.spead4j.send.StreamConfig.DEFAULT.withMaxPacketSize(packetSize))) {
+        try (BytesStream out = new BytesStream(POOL, io.spead4j.send.StreamConfig.DEFAULT.withMaxPacketSize(packetSize))) {
             for (long cnt : cnts) {
                 out.sendHeap(new io.spead4j.send.Heap().addItem(0x1000, ItemHeaps.randomBytes(cnt, itemBytes), false),
                         cnt);
@@ -85,14 +75,6 @@ class TcpTransportTest {
         }
     }
 
-    private static List<HeapBase> drain(Stream stream) {
-        List<HeapBase> out = new ArrayList<>();
-        for (HeapBase h : stream) {
-            out.add(h);
-        }
-        return out;
-    }
-
     private static ServerSocketChannel listen() throws IOException {
         ServerSocketChannel acceptor = ServerSocketChannel.open();
         acceptor.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -113,7 +95,7 @@ class TcpTransportTest {
         byte[] fourth = heaps(1472, 5000, 4);
         byte[] partial = Arrays.copyOf(fourth, fourth.length / 2 + 3); // cut inside a packet
         assertTimeoutPreemptively(LIMIT, () -> {
-            try (Stream receiver = new Stream(pool, new StreamConfig())) {
+            try (Stream receiver = new Stream(POOL, new StreamConfig())) {
                 ServerSocketChannel acceptor = listen();
                 InetSocketAddress address = (InetSocketAddress) acceptor.getLocalAddress();
                 receiver.addTcpReader(acceptor);
@@ -137,7 +119,7 @@ class TcpTransportTest {
                     }
                 }
                 assertThat(got).containsExactly(1L, 2L, 3L);
-                assertThat(drain(receiver)).as("nothing but the incomplete heap is left, and it is dropped")
+                assertThat(Drain.heaps(receiver)).as("nothing but the incomplete heap is left, and it is dropped")
                         .isEmpty();
                 assertThat(receiver.isStopped()).isTrue();
                 assertThat(receiver.getStats().incompleteHeapsFlushed()).isEqualTo(1);
@@ -163,14 +145,14 @@ class TcpTransportTest {
         byte[] noise = ItemHeaps.randomBytes(42, 100_000);
         byte[] all = concat(h1, badHeader, h2, oversize, h3, h4, claims.array(), noise);
         assertTimeoutPreemptively(LIMIT, () -> {
-            try (Stream receiver = new Stream(pool, new StreamConfig(), new RingStreamConfig().withHeaps(16))) {
+            try (Stream receiver = new Stream(POOL, new StreamConfig(), new RingStreamConfig().withHeaps(16))) {
                 ServerSocketChannel acceptor = listen();
                 InetSocketAddress address = (InetSocketAddress) acceptor.getLocalAddress();
                 receiver.addTcpReader(acceptor, maxSize);
                 try (SocketChannel raw = SocketChannel.open(address)) {
                     writeAll(raw, all);
                 }
-                List<HeapBase> heaps = drain(receiver);
+                List<HeapBase> heaps = Drain.heaps(receiver);
                 assertThat(heaps).extracting(HeapBase::cnt).containsExactly(1L, 2L, 3L, 4L);
                 for (HeapBase h : heaps) {
                     assertThat(h.items().getFirst().bytes()).isEqualTo(ItemHeaps.randomBytes(h.cnt(), 3000));
@@ -190,14 +172,14 @@ class TcpTransportTest {
         // stepping by 8 through it; 7 filler bytes bring the stepping back in line with h6
         byte[] all = concat(h1, new byte[] {'X'}, h5, new byte[7], h6);
         assertTimeoutPreemptively(LIMIT, () -> {
-            try (Stream receiver = new Stream(pool, new StreamConfig())) {
+            try (Stream receiver = new Stream(POOL, new StreamConfig())) {
                 ServerSocketChannel acceptor = listen();
                 InetSocketAddress address = (InetSocketAddress) acceptor.getLocalAddress();
                 receiver.addTcpReader(acceptor);
                 try (SocketChannel raw = SocketChannel.open(address)) {
                     writeAll(raw, all);
                 }
-                assertThat(drain(receiver)).extracting(HeapBase::cnt).containsExactly(1L, 6L);
+                assertThat(Drain.heaps(receiver)).extracting(HeapBase::cnt).containsExactly(1L, 6L);
             }
         });
     }
@@ -206,14 +188,14 @@ class TcpTransportTest {
     void pureNoiseNeitherThrowsNorHangs() throws Exception {
         assertTimeoutPreemptively(LIMIT, () -> {
             for (int seed = 0; seed < 5; seed++) {
-                try (Stream receiver = new Stream(pool, new StreamConfig())) {
+                try (Stream receiver = new Stream(POOL, new StreamConfig())) {
                     ServerSocketChannel acceptor = listen();
                     InetSocketAddress address = (InetSocketAddress) acceptor.getLocalAddress();
                     receiver.addTcpReader(acceptor, 100 + seed * 1000);
                     try (SocketChannel raw = SocketChannel.open(address)) {
                         writeAll(raw, ItemHeaps.randomBytes(seed, 300_000));
                     }
-                    assertThat(drain(receiver)).isEmpty();
+                    assertThat(Drain.heaps(receiver)).isEmpty();
                     assertThat(receiver.isStopped()).isTrue();
                 }
             }
@@ -228,9 +210,9 @@ class TcpTransportTest {
         }
         int finalPort = port;
         assertTimeoutPreemptively(LIMIT, () -> {
-            try (Stream receiver = new Stream(pool, new StreamConfig(), new RingStreamConfig().withHeaps(16))) {
+            try (Stream receiver = new Stream(POOL, new StreamConfig(), new RingStreamConfig().withHeaps(16))) {
                 receiver.addTcpReader(finalPort, 65536, 0, "127.0.0.1");
-                try (TcpStream sender = new TcpStream(pool, new InetSocketAddress("127.0.0.1", finalPort),
+                try (TcpStream sender = new TcpStream(POOL, new InetSocketAddress("127.0.0.1", finalPort),
                         io.spead4j.send.StreamConfig.DEFAULT.withMaxPacketSize(8972))) {
                     for (long cnt = 1; cnt <= 5; cnt++) {
                         long sent = sender.sendHeap(new io.spead4j.send.Heap()
@@ -238,9 +220,27 @@ class TcpTransportTest {
                         assertThat(sent).isGreaterThan(20_000);
                     }
                 }
-                List<HeapBase> heaps = drain(receiver);
+                List<HeapBase> heaps = Drain.heaps(receiver);
                 assertThat(heaps).extracting(HeapBase::cnt).containsExactly(1L, 2L, 3L, 4L, 5L);
                 assertThat(heaps.get(4).items().getFirst().bytes()).isEqualTo(ItemHeaps.randomBytes(5, 20_000));
+            }
+        });
+    }
+
+    @Test
+    void aConnectionAcceptedByTheCallerIsRead() throws Exception {
+        byte[] data = heaps(1472, 4000, 7, 8);
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Stream receiver = new Stream(POOL, new StreamConfig()); ServerSocketChannel acceptor = listen()) {
+                SocketChannel accepted;
+                try (SocketChannel raw = SocketChannel.open(acceptor.getLocalAddress())) {
+                    accepted = acceptor.accept();
+                    accepted.configureBlocking(false); // the reader switches it to blocking mode
+                    receiver.addTcpReader(accepted);
+                    writeAll(raw, data);
+                }
+                assertThat(Drain.heaps(receiver)).extracting(HeapBase::cnt).containsExactly(7L, 8L);
+                assertThat(accepted.isOpen()).isFalse();
             }
         });
     }
@@ -250,7 +250,7 @@ class TcpTransportTest {
         assertTimeoutPreemptively(LIMIT, () -> {
             ServerSocketChannel acceptor = listen();
             InetSocketAddress address = (InetSocketAddress) acceptor.getLocalAddress();
-            Stream receiver = new Stream(pool, new StreamConfig());
+            Stream receiver = new Stream(POOL, new StreamConfig());
             receiver.addTcpReader(acceptor);
             receiver.stop();
             assertThat(acceptor.isOpen()).isFalse();
@@ -265,7 +265,7 @@ class TcpTransportTest {
                 }
             }
             assertThat(refused).as("the listening socket was closed").isTrue();
-            assertThat(drain(receiver)).isEmpty();
+            assertThat(Drain.heaps(receiver)).isEmpty();
         });
     }
 
@@ -273,16 +273,16 @@ class TcpTransportTest {
     void tcpStreamArguments() throws Exception {
         InetSocketAddress a = new InetSocketAddress("127.0.0.1", 9);
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new TcpStream(pool, List.of(a, a), io.spead4j.send.StreamConfig.DEFAULT))
+                .isThrownBy(() -> new TcpStream(POOL, List.of(a, a), io.spead4j.send.StreamConfig.DEFAULT))
                 .withMessageContaining("exactly one");
         int port;
         try (ServerSocketChannel probe = listen()) {
             port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
         }
         InetSocketAddress closed = new InetSocketAddress("127.0.0.1", port);
-        assertThatThrownBy(() -> new TcpStream(pool, closed, io.spead4j.send.StreamConfig.DEFAULT))
+        assertThatThrownBy(() -> new TcpStream(POOL, closed, io.spead4j.send.StreamConfig.DEFAULT))
                 .isInstanceOf(ConnectException.class);
-        Stream receiver = new Stream(pool, new StreamConfig());
+        Stream receiver = new Stream(POOL, new StreamConfig());
         assertThatIllegalArgumentException().isThrownBy(() -> receiver.addTcpReader(0, 0))
                 .withMessageContaining("maxSize");
         receiver.stop();

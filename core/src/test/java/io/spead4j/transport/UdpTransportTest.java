@@ -7,8 +7,8 @@ import io.spead4j.recv.Stream;
 import io.spead4j.recv.StreamConfig;
 import io.spead4j.send.BytesStream;
 import io.spead4j.send.UdpStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.spead4j.testing.Drain;
+import io.spead4j.testing.TestPools;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -31,17 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 class UdpTransportTest {
     private static final Duration LIMIT = Duration.ofSeconds(30);
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    private static ThreadPool pool;
-
-    @BeforeAll
-    static void startPool() {
-        pool = new ThreadPool(4);
-    }
-
-    @AfterAll
-    static void stopPool() {
-        pool.close();
-    }
+    private static final ThreadPool POOL = TestPools.shared();
 
     /** @return one single-packet heap of exactly {@code length} bytes */
     private static byte[] datagram(long cnt, int length) throws IOException {
@@ -52,14 +42,14 @@ class UdpTransportTest {
     }
 
     private static byte[] singlePacket(long cnt, int itemBytes) throws IOException {
-        try (BytesStream out = new BytesStream(pool, io.spead4j.send.StreamConfig.DEFAULT.withMaxPacketSize(9000))) {
+        try (BytesStream out = new BytesStream(POOL, io.spead4j.send.StreamConfig.DEFAULT.withMaxPacketSize(9000))) {
             out.sendHeap(new io.spead4j.send.Heap().addItem(0x1000, ItemHeaps.randomBytes(cnt, itemBytes), false), cnt);
             return out.getValue();
         }
     }
 
     private static byte[] stopHeap(long cnt) throws IOException {
-        try (BytesStream out = new BytesStream(pool)) {
+        try (BytesStream out = new BytesStream(POOL)) {
             out.sendHeap(new io.spead4j.send.Heap().addEnd(), cnt);
             return out.getValue();
         }
@@ -69,14 +59,6 @@ class UdpTransportTest {
         DatagramChannel ch = DatagramChannel.open();
         ch.bind(new InetSocketAddress(LOOPBACK, 0));
         return ch;
-    }
-
-    private static List<HeapBase> drain(Stream stream) {
-        List<HeapBase> out = new ArrayList<>();
-        for (HeapBase h : stream) {
-            out.add(h);
-        }
-        return out;
     }
 
     @Test
@@ -90,14 +72,14 @@ class UdpTransportTest {
         byte[] small = datagram(4, 200);                                  // accepted
         byte[] stop = stopHeap(5);                                        // accepted: stops the stream
         assertTimeoutPreemptively(LIMIT, () -> {
-            try (Stream receiver = new Stream(pool, new StreamConfig()); DatagramChannel tx = DatagramChannel.open()) {
+            try (Stream receiver = new Stream(POOL, new StreamConfig()); DatagramChannel tx = DatagramChannel.open()) {
                 DatagramChannel rx = bound();
                 InetSocketAddress to = (InetSocketAddress) rx.getLocalAddress();
                 receiver.addUdpReader(rx, maxSize);
                 for (byte[] d : List.of(exact, oversize, longer, empty, garbage, small, stop)) {
                     tx.send(ByteBuffer.wrap(d), to);
                 }
-                List<HeapBase> heaps = drain(receiver);
+                List<HeapBase> heaps = Drain.heaps(receiver);
                 assertThat(heaps).extracting(HeapBase::cnt).containsExactly(1L, 4L);
                 int overhead = singlePacket(1, 100).length - 100;
                 assertThat(heaps.get(0).items().getFirst().bytes())
@@ -113,14 +95,14 @@ class UdpTransportTest {
     void severalReadersFeedOneStream() throws Exception {
         int heaps = 20;
         assertTimeoutPreemptively(LIMIT, () -> {
-            try (Stream receiver = new Stream(pool, new StreamConfig(), new RingStreamConfig().withHeaps(heaps + 1))) {
+            try (Stream receiver = new Stream(POOL, new StreamConfig(), new RingStreamConfig().withHeaps(heaps + 1))) {
                 List<InetSocketAddress> endpoints = new ArrayList<>();
                 for (int i = 0; i < 2; i++) {
                     DatagramChannel rx = bound();
                     endpoints.add((InetSocketAddress) rx.getLocalAddress());
                     receiver.addUdpReader(rx);
                 }
-                try (UdpStream sender = new UdpStream(pool, endpoints,
+                try (UdpStream sender = new UdpStream(POOL, endpoints,
                         io.spead4j.send.StreamConfig.DEFAULT.withRate(20e6))) {
                     for (int cnt = 1; cnt <= heaps; cnt++) {
                         sender.sendHeap(new io.spead4j.send.Heap().addItem(0x1000, ItemHeaps.randomBytes(cnt, 1000),
@@ -144,7 +126,7 @@ class UdpTransportTest {
     @Test
     void userStopWakesBlockedReadersAndClosesTheirSockets() throws Exception {
         assertTimeoutPreemptively(LIMIT, () -> {
-            Stream receiver = new Stream(pool, new StreamConfig());
+            Stream receiver = new Stream(POOL, new StreamConfig());
             DatagramChannel a = bound();
             DatagramChannel b = bound();
             receiver.addUdpReader(a);
@@ -154,13 +136,13 @@ class UdpTransportTest {
             assertThat(receiver.awaitStopped(5, TimeUnit.SECONDS)).isTrue();
             assertThat(a.isOpen()).isFalse();
             assertThat(b.isOpen()).isFalse();
-            assertThat(drain(receiver)).isEmpty();
+            assertThat(Drain.heaps(receiver)).isEmpty();
         });
     }
 
     @Test
     void readersAddedAfterStopAreIgnoredAndTheirSocketsClosed() throws Exception {
-        Stream receiver = new Stream(pool, new StreamConfig());
+        Stream receiver = new Stream(POOL, new StreamConfig());
         receiver.stop();
         DatagramChannel late = bound();
         receiver.addUdpReader(late);
@@ -170,11 +152,11 @@ class UdpTransportTest {
     @Test
     void aDatagramTheSocketRefusesFailsItsHeapAndLaterHeapsStillGo() throws Exception {
         assertTimeoutPreemptively(LIMIT, () -> {
-            try (Stream receiver = new Stream(pool, new StreamConfig())) {
+            try (Stream receiver = new Stream(POOL, new StreamConfig())) {
                 DatagramChannel rx = bound();
                 InetSocketAddress to = (InetSocketAddress) rx.getLocalAddress();
                 receiver.addUdpReader(rx, 70_000);
-                try (UdpStream sender = new UdpStream(pool, List.of(to),
+                try (UdpStream sender = new UdpStream(POOL, List.of(to),
                         io.spead4j.send.StreamConfig.DEFAULT.withMaxPacketSize(70_000))) {
                     // 66 000 bytes in one datagram: more than IPv4 UDP carries (65 507)
                     assertThatThrownBy(() -> sender.sendHeap(new io.spead4j.send.Heap()
@@ -195,18 +177,18 @@ class UdpTransportTest {
         io.spead4j.send.StreamConfig config = io.spead4j.send.StreamConfig.DEFAULT;
         InetSocketAddress v4 = new InetSocketAddress("127.0.0.1", 9);
         InetSocketAddress v6 = new InetSocketAddress("::1", 9);
-        assertThatIllegalArgumentException().isThrownBy(() -> new UdpStream(pool, List.of(), config))
+        assertThatIllegalArgumentException().isThrownBy(() -> new UdpStream(POOL, List.of(), config))
                 .withMessageContaining("non-empty");
-        assertThatIllegalArgumentException().isThrownBy(() -> new UdpStream(pool, List.of(v4, v6), config))
+        assertThatIllegalArgumentException().isThrownBy(() -> new UdpStream(POOL, List.of(v4, v6), config))
                 .withMessageContaining("does not match");
-        assertThatIllegalArgumentException().isThrownBy(() -> new UdpStream(pool, List.of(v4), config, 0, 1))
+        assertThatIllegalArgumentException().isThrownBy(() -> new UdpStream(POOL, List.of(v4), config, 0, 1))
                 .withMessageContaining("not a multicast address");
-        assertThatIllegalArgumentException().isThrownBy(() -> new UdpStream(pool,
+        assertThatIllegalArgumentException().isThrownBy(() -> new UdpStream(POOL,
                         List.of(new InetSocketAddress("ff15::1", 9)), config, 0, 1, InetAddress.getByName("127.0.0.1")))
                 .withMessageContaining("not an IPv4 multicast address");
-        assertThatIllegalArgumentException().isThrownBy(() -> new UdpStream(pool, List.of(v4), config, -1))
+        assertThatIllegalArgumentException().isThrownBy(() -> new UdpStream(POOL, List.of(v4), config, -1))
                 .withMessageContaining("buffer size");
-        Stream receiver = new Stream(pool, new StreamConfig());
+        Stream receiver = new Stream(POOL, new StreamConfig());
         assertThatIllegalArgumentException().isThrownBy(() -> receiver.addUdpReader(0, 0)).withMessageContaining("maxSize");
         assertThatIllegalArgumentException().isThrownBy(() -> receiver.addUdpReader(70_000))
                 .withMessageContaining("port");
