@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
@@ -49,6 +50,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 class PassthroughTest {
     private static final int HEAPS = 3;
     private static final Duration LIMIT = Duration.ofSeconds(60);
+    /** UDP socket receive buffers hold all of a test's data, so a stalled receiver (busy CI) loses nothing. */
+    private static final int RECV_BUFFER = 4 << 20;
     private static final ThreadPool POOL = TestPools.shared();
 
     /** One way of moving heaps: attach readers to a receive stream, open the matching sender. */
@@ -252,10 +255,11 @@ class PassthroughTest {
                 List<InetSocketAddress> endpoints = new ArrayList<>();
                 // substream 0 through the port form (bind host name), the others through channels
                 int port = freeUdpPort(loopback);
-                receiver.addUdpReader(port, 9200, 1 << 20, loopback.getHostAddress());
+                receiver.addUdpReader(port, 9200, RECV_BUFFER, loopback.getHostAddress());
                 endpoints.add(new InetSocketAddress(loopback, port));
                 for (int i = 1; i < substreams; i++) {
                     DatagramChannel ch = DatagramChannel.open();
+                    ch.setOption(StandardSocketOptions.SO_RCVBUF, RECV_BUFFER);
                     ch.bind(new InetSocketAddress(loopback, 0));
                     endpoints.add((InetSocketAddress) ch.getLocalAddress());
                     receiver.addUdpReader(ch, 9200);
@@ -284,7 +288,7 @@ class PassthroughTest {
                 List<InetSocketAddress> endpoints = new ArrayList<>();
                 for (InetAddress group : groups) {
                     int port = freeUdpPort(InetAddress.getByName("0.0.0.0"));
-                    receiver.addUdpReader(group, port, 9200, 1 << 20, lo);
+                    receiver.addUdpReader(group, port, 9200, RECV_BUFFER, lo);
                     endpoints.add(new InetSocketAddress(group, port));
                 }
                 return new UdpStream(POOL, endpoints, config, UdpStream.DEFAULT_BUFFER_SIZE, 0, lo);
@@ -312,7 +316,7 @@ class PassthroughTest {
                 List<InetSocketAddress> endpoints = new ArrayList<>();
                 for (InetAddress group : groups) {
                     int port = freeUdpPort(InetAddress.getByName("::"));
-                    receiver.addUdpReader(group, port, 9200, 1 << 20, lo.getIndex());
+                    receiver.addUdpReader(group, port, 9200, RECV_BUFFER, lo.getIndex());
                     endpoints.add(new InetSocketAddress(group, port));
                 }
                 return new UdpStream(POOL, endpoints, config, UdpStream.DEFAULT_BUFFER_SIZE, 0, lo.getIndex());
