@@ -92,6 +92,31 @@ class UdpTransportTest {
     }
 
     @Test
+    void aBatchTakesUpTo64QueuedDatagrams() throws Exception {
+        int heaps = 199;
+        byte[] stop = stopHeap(heaps + 1);
+        assertTimeoutPreemptively(LIMIT, () -> {
+            StreamConfig config = new StreamConfig().withExplicitStart(true);
+            try (Stream receiver = new Stream(POOL, config, new RingStreamConfig().withHeaps(heaps + 1));
+                 DatagramChannel tx = DatagramChannel.open()) {
+                DatagramChannel rx = bound();
+                rx.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+                InetSocketAddress to = (InetSocketAddress) rx.getLocalAddress();
+                receiver.addUdpReader(rx);
+                for (int cnt = 1; cnt <= heaps; cnt++) {
+                    tx.send(ByteBuffer.wrap(datagram(cnt, 100)), to);
+                }
+                tx.send(ByteBuffer.wrap(stop), to);
+                receiver.start(); // all 200 datagrams wait in the socket: batches of 64, 64, 64 and 8
+                assertThat(Drain.heaps(receiver)).hasSize(heaps);
+                assertThat(receiver.getStats().packets()).isEqualTo(heaps + 1);
+                assertThat(receiver.getStats().maxBatch()).isEqualTo(64);
+                assertThat(receiver.getStats().batches()).isEqualTo(4);
+            }
+        });
+    }
+
+    @Test
     void severalReadersFeedOneStream() throws Exception {
         int heaps = 20;
         assertTimeoutPreemptively(LIMIT, () -> {
