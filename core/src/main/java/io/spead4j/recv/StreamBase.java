@@ -663,31 +663,48 @@ public abstract class StreamBase implements AutoCloseable {
     /**
      * Adds a UDP reader of an IPv4 multicast group (spead2's {@code add_udp_reader(multicast_group, port,
      * max_size, buffer_size, interface_address)}): the socket is bound to the group and port with address
-     * reuse, and joins the group on the interface that has {@code interfaceAddress}.
+     * reuse, and joins the group on the interface that has {@code interfaceAddress}. As in spead2, the group
+     * may instead be the interface address itself (or the wildcard address, meaning it): then the reader
+     * receives unicast on that address.
      *
-     * @param multicastGroup an IPv4 multicast address
+     * @param multicastGroup an IPv4 multicast address (or the interface address, see above)
      * @param port the port
      * @param maxSize largest datagram accepted
      * @param bufferSize socket receive buffer size (0: system default)
      * @param interfaceAddress address of the interface to join on; the wildcard address (or null) picks an
      *     interface (Java cannot leave the choice to the kernel)
      * @throws IOException if the socket cannot be opened, bound or joined
-     * @throws IllegalArgumentException if the group is not an IPv4 multicast address, or on a bad argument
+     * @throws IllegalArgumentException if the group is neither an IPv4 multicast address nor the interface
+     *     address, or on a bad argument
      */
     public final void addUdpReader(InetAddress multicastGroup, int port, int maxSize, int bufferSize,
                                    InetAddress interfaceAddress) throws IOException {
         Objects.requireNonNull(multicastGroup, "multicastGroup");
-        if (!(multicastGroup instanceof Inet4Address) || !multicastGroup.isMulticastAddress()) {
-            throw new IllegalArgumentException(multicastGroup.getHostAddress() + " is not an IPv4 multicast address");
-        }
         if (interfaceAddress != null && !(interfaceAddress instanceof Inet4Address)) {
             throw new IllegalArgumentException("interface address is not an IPv4 address");
         }
-        UdpReader.checkMaxSize(maxSize);
-        NetworkInterface ni = Sockets.interfaceOf(interfaceAddress, StandardProtocolFamily.INET);
-        if (!isStopped()) {
-            addUdpReader(Sockets.openUdpMulticastReceiver(multicastGroup, port, bufferSize, ni), maxSize);
+        InetAddress group = multicastGroup.isAnyLocalAddress() && interfaceAddress != null
+                ? interfaceAddress : multicastGroup;
+        if (!(group instanceof Inet4Address)) {
+            throw new IllegalArgumentException(group.getHostAddress() + " is not an IPv4 multicast address");
         }
+        if (!group.isMulticastAddress() && !group.equals(interfaceAddress)) {
+            throw new IllegalArgumentException(group.getHostAddress() + " is not an IPv4 multicast address and "
+                    + "does not match the interface address");
+        }
+        UdpReader.checkMaxSize(maxSize);
+        Sockets.checkPort(port);
+        Sockets.checkBufferSize(bufferSize);
+        if (isStopped()) {
+            return;
+        }
+        if (!group.isMulticastAddress()) {
+            // spead2 accepts the interface's own address here: plain unicast on that address
+            addUdpReader(Sockets.openUdpReceiver(new InetSocketAddress(group, port), bufferSize), maxSize);
+            return;
+        }
+        NetworkInterface ni = Sockets.interfaceOf(interfaceAddress, StandardProtocolFamily.INET);
+        addUdpReader(Sockets.openUdpMulticastReceiver(group, port, bufferSize, ni), maxSize);
     }
 
     /**

@@ -198,6 +198,20 @@ class UdpTransportTest {
     }
 
     @Test
+    void theMulticastFormAcceptsTheInterfaceAddressForUnicastAsSpead2Does() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        int port = PassthroughTest.freeUdpPort(lo);
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Stream receiver = new Stream(POOL, new StreamConfig()); DatagramChannel tx = DatagramChannel.open()) {
+                receiver.addUdpReader(InetAddress.getByName("0.0.0.0"), port, 9200, 0, lo);
+                tx.send(ByteBuffer.wrap(datagram(1, 300)), new InetSocketAddress(lo, port));
+                tx.send(ByteBuffer.wrap(stopHeap(2)), new InetSocketAddress(lo, port));
+                assertThat(Drain.heaps(receiver)).extracting(HeapBase::cnt).containsExactly(1L);
+            }
+        });
+    }
+
+    @Test
     void arguments() throws Exception {
         io.spead4j.send.StreamConfig config = io.spead4j.send.StreamConfig.DEFAULT;
         InetSocketAddress v4 = new InetSocketAddress("127.0.0.1", 9);
@@ -218,7 +232,10 @@ class UdpTransportTest {
         assertThatIllegalArgumentException().isThrownBy(() -> receiver.addUdpReader(70_000))
                 .withMessageContaining("port");
         assertThatIllegalArgumentException().isThrownBy(() -> receiver.addUdpReader(
-                InetAddress.getByName("127.0.0.1"), 0, 9200, 0, InetAddress.getByName("127.0.0.1")))
+                InetAddress.getByName("127.0.0.2"), 0, 9200, 0, InetAddress.getByName("127.0.0.1")))
+                .withMessageContaining("does not match the interface address");
+        assertThatIllegalArgumentException().isThrownBy(() -> receiver.addUdpReader(
+                InetAddress.getByName("::1"), 0, 9200, 0, (InetAddress) null))
                 .withMessageContaining("not an IPv4 multicast address");
         assertThatIllegalArgumentException().isThrownBy(() -> receiver.addUdpReader(
                 InetAddress.getByName("239.255.0.1"), 0, 9200, 0, 1))
