@@ -830,17 +830,26 @@ public abstract class StreamBase implements AutoCloseable {
         addOwnedReader(new TcpReader(this, null, connection, maxSize), connection);
     }
 
-    /** Adds a reader that owns a socket; closes the socket if the stream has already stopped. */
+    /** Adds a reader that owns a socket; closes the socket if the reader is refused or the stream stopped. */
     private void addOwnedReader(Reader reader, Channel socket) {
-        addReader(reader);
+        try {
+            addReader(reader);
+        } catch (RuntimeException e) {
+            closeSocket(socket);
+            throw e;
+        }
         synchronized (readerLock) {
             if (stopReaders && !readers.contains(reader)) {
-                try {
-                    socket.close();
-                } catch (IOException e) {
-                    LOG.debug("closing the socket of a reader added after stop failed", e);
-                }
+                closeSocket(socket);
             }
+        }
+    }
+
+    private static void closeSocket(Channel socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.debug("closing the socket of a reader that will not run failed", e);
         }
     }
 }
