@@ -1,11 +1,10 @@
 package io.spead4j;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An unbounded in-process queue of SPEAD packets, spead2's {@code InprocQueue}: senders
@@ -15,20 +14,66 @@ import java.util.concurrent.locks.ReentrantLock;
  * (or has none) makes it grow until memory runs out, so do not use it in production pipelines. Because it
  * is unbounded, data can be sent before any receiver exists and is all delivered later.
  *
- * <p>Every packet is copied into a private buffer owned by the queue, so the sender may reuse its buffers at
- * once. Several senders may share a queue. Several receivers may share one too, but each packet then goes to
+ * <p>Every packet is copied into memory owned by the queue, so the sender may reuse its buffers at once.
+ * Several senders may share a queue. Several receivers may share one too, but each packet then goes to
  * exactly one of them (which one is unspecified), so heaps are only reassembled correctly when every heap
  * fits in a single packet.
  *
  * <p>{@link #stop()} marks the end of the stream: adding after it throws {@link IllegalStateException};
  * packets already queued are still delivered, and once the queue is empty every consumer sees the end.
- * Thread-safe.
+ *
+ * <p>Packets are stored back to back in large chunks, so queueing and taking a packet with
+ * {@link #pop(Packet)} creates no object per packet: the chunk memory is the only allocation. Thread-safe.
  */
 public final class InprocQueue {
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition notEmpty = lock.newCondition();
-    private final ArrayDeque<byte[]> packets = new ArrayDeque<>();
+    /** Size of the chunks packets are copied into; a larger packet gets a chunk of its own. */
+    static final int CHUNK_SIZE = 1 << 20;
+
+    /**
+     * A reusable view of one popped packet: the queue's memory holding it, its offset and length. Valid until
+     * the holder is passed to {@link #pop(Packet)} again; the bytes themselves are never overwritten.
+     */
+    public static final class Packet {
+        private MemorySegment segment = MemorySegment.NULL;
+        private long offset;
+        private int length;
+
+        /** Creates an empty holder. */
+        public Packet() {
+            // empty
+        }
+
+        /** @return the memory holding the packet */
+        public MemorySegment segment() {
+            return segment;
+        }
+
+        /** @return the packet's offset in {@link #segment()} */
+        public long offset() {
+            return offset;
+        }
+
+        /** @return the packet's length in bytes */
+        public int length() {
+            return length;
+        }
+
+        /** @return a copy of the packet's bytes */
+        public byte[] toByteArray() {
+            return segment.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    // circular buffer of entries (chunk, offset, length), grown by doubling
+    private MemorySegment[] chunks = new MemorySegment[64];
+    private long[] offsets = new long[64];
+    private int[] lengths = new int[64];
+    private int head;
+    private int count;
+    private MemorySegment tailChunk = MemorySegment.NULL;
+    private long tailUsed;
     private boolean stopped;
+    private int waiting;
 
     /** Creates an empty, running queue. */
     public InprocQueue() {
@@ -42,7 +87,7 @@ public final class InprocQueue {
      * @throws IllegalStateException if the queue was stopped
      */
     public void addPacket(byte[] packet) {
-        addPacket(packet, 0, packet.length);
+        addPacket(MemorySegment.ofArray(packet), 0, packet.length);
     }
 
     /**
@@ -56,9 +101,7 @@ public final class InprocQueue {
      */
     public void addPacket(byte[] packet, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, packet.length);
-        byte[] copy = new byte[length];
-        System.arraycopy(packet, offset, copy, 0, length);
-        push(copy);
+        addPacket(MemorySegment.ofArray(packet), offset, length);
     }
 
     /**
@@ -68,119 +111,180 @@ public final class InprocQueue {
      * @throws IllegalStateException if the queue was stopped
      */
     public void addPacket(ByteBuffer packet) {
-        byte[] copy = new byte[packet.remaining()];
-        packet.duplicate().get(copy);
-        push(copy);
+        addPacket(MemorySegment.ofBuffer(packet), 0, packet.remaining());
     }
 
     /**
-     * Appends a packet whose array the caller hands over: the queue owns it from now on and the caller must
-     * not touch it again. Used by senders that already built a private copy.
+     * Appends a copy of a range of memory as one packet.
      *
-     * @param packet the packet, owned by the queue afterwards
+     * @param source memory holding the packet
+     * @param offset offset of the packet in {@code source}
+     * @param length packet length, at most {@link Integer#MAX_VALUE}
      * @throws IllegalStateException if the queue was stopped
+     * @throws IndexOutOfBoundsException if the range is outside {@code source}
+     * @throws IllegalArgumentException if the length is negative or too large
      */
-    public void addOwnedPacket(byte[] packet) {
-        push(Objects.requireNonNull(packet, "packet"));
-    }
-
-    private void push(byte[] packet) {
-        lock.lock();
-        try {
+    public void addPacket(MemorySegment source, long offset, long length) {
+        if (length < 0 || length > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("packet length must be 0.." + (Integer.MAX_VALUE - 16) + ", got " + length);
+        }
+        Objects.checkFromIndexSize(offset, length, source.byteSize());
+        synchronized (this) {
             if (stopped) {
                 throw new IllegalStateException("InprocQueue is stopped: cannot add a packet after stop()");
             }
-            packets.addLast(packet);
-            notEmpty.signal();
-        } finally {
-            lock.unlock();
+            if (tailUsed + length > tailChunk.byteSize()) {
+                tailChunk = MemorySegment.ofArray(new byte[(int) Math.max(CHUNK_SIZE, length)]);
+                tailUsed = 0;
+            }
+            MemorySegment.copy(source, offset, tailChunk, tailUsed, length);
+            if (count == chunks.length) {
+                grow();
+            }
+            int slot = (head + count) & (chunks.length - 1);
+            chunks[slot] = tailChunk;
+            offsets[slot] = tailUsed;
+            lengths[slot] = (int) length;
+            count++;
+            tailUsed += length;
+            if (waiting > 0) {
+                notify();
+            }
         }
+    }
+
+    private void grow() {
+        int n = chunks.length;
+        MemorySegment[] c = new MemorySegment[n * 2];
+        long[] o = new long[n * 2];
+        int[] l = new int[n * 2];
+        for (int i = 0; i < count; i++) {
+            int from = (head + i) & (n - 1);
+            c[i] = chunks[from];
+            o[i] = offsets[from];
+            l[i] = lengths[from];
+        }
+        chunks = c;
+        offsets = o;
+        lengths = l;
+        head = 0;
     }
 
     /**
      * Marks the end of the stream. Idempotent. Queued packets are still delivered; receivers see the end
      * once the queue is empty.
      */
-    public void stop() {
-        lock.lock();
-        try {
-            stopped = true;
-            notEmpty.signalAll();
-        } finally {
-            lock.unlock();
-        }
+    public synchronized void stop() {
+        stopped = true;
+        notifyAll();
     }
 
     /** @return true once {@link #stop()} has been called */
-    public boolean isStopped() {
-        lock.lock();
-        try {
-            return stopped;
-        } finally {
-            lock.unlock();
-        }
+    public synchronized boolean isStopped() {
+        return stopped;
     }
 
     /** @return the number of packets waiting */
-    public int size() {
-        lock.lock();
-        try {
-            return packets.size();
-        } finally {
-            lock.unlock();
-        }
+    public synchronized int size() {
+        return count;
     }
 
     /**
-     * Takes the oldest packet, waiting until there is one.
+     * Takes the oldest packet without copying it, waiting until there is one.
+     *
+     * @param into the holder to fill
+     * @return true if a packet was taken; false if the queue is stopped and empty
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public synchronized boolean pop(Packet into) throws InterruptedException {
+        while (count == 0 && !stopped) {
+            waiting++;
+            try {
+                wait();
+            } finally {
+                waiting--;
+            }
+        }
+        return take(into);
+    }
+
+    /**
+     * Takes the oldest packet without copying it, waiting at most the given time.
+     *
+     * @param into the holder to fill
+     * @param timeout how long to wait
+     * @param unit unit of {@code timeout}
+     * @return true if a packet was taken; false if none arrived in time or the queue is stopped and empty
+     *     (tell them apart with {@link #isStopped()})
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public synchronized boolean pop(Packet into, long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (count == 0 && !stopped) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            waiting++;
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } finally {
+                waiting--;
+            }
+        }
+        return take(into);
+    }
+
+    /**
+     * Takes the oldest packet without copying it and without waiting.
+     *
+     * @param into the holder to fill
+     * @return true if a packet was taken
+     */
+    public synchronized boolean tryPop(Packet into) {
+        return take(into);
+    }
+
+    private boolean take(Packet into) {
+        if (count == 0) {
+            return false;
+        }
+        into.segment = chunks[head];
+        into.offset = offsets[head];
+        into.length = lengths[head];
+        chunks[head] = null;
+        head = (head + 1) & (chunks.length - 1);
+        count--;
+        return true;
+    }
+
+    /**
+     * Takes a copy of the oldest packet, waiting until there is one.
      *
      * @return the packet, or {@code null} if the queue is stopped and empty
      * @throws InterruptedException if interrupted while waiting
      */
     public byte[] pop() throws InterruptedException {
-        lock.lock();
-        try {
-            while (packets.isEmpty() && !stopped) {
-                notEmpty.await();
-            }
-            return packets.pollFirst();
-        } finally {
-            lock.unlock();
-        }
+        Packet p = new Packet();
+        return pop(p) ? p.toByteArray() : null;
     }
 
     /**
-     * Takes the oldest packet, waiting at most the given time.
+     * Takes a copy of the oldest packet, waiting at most the given time.
      *
      * @param timeout how long to wait
      * @param unit unit of {@code timeout}
-     * @return the packet, or {@code null} if none arrived in time or the queue is stopped and empty (tell
-     *     them apart with {@link #isStopped()})
+     * @return the packet, or {@code null} if none arrived in time or the queue is stopped and empty
      * @throws InterruptedException if interrupted while waiting
      */
     public byte[] pop(long timeout, TimeUnit unit) throws InterruptedException {
-        long nanos = unit.toNanos(timeout);
-        lock.lock();
-        try {
-            while (packets.isEmpty() && !stopped) {
-                if (nanos <= 0) {
-                    return null;
-                }
-                nanos = notEmpty.awaitNanos(nanos);
-            }
-            return packets.pollFirst();
-        } finally {
-            lock.unlock();
-        }
+        Packet p = new Packet();
+        return pop(p, timeout, unit) ? p.toByteArray() : null;
     }
 
-    /** @return the oldest packet without waiting, or {@code null} if there is none */
+    /** @return a copy of the oldest packet without waiting, or {@code null} if there is none */
     public byte[] tryPop() {
-        lock.lock();
-        try {
-            return packets.pollFirst();
-        } finally {
-            lock.unlock();
-        }
+        Packet p = new Packet();
+        return tryPop(p) ? p.toByteArray() : null;
     }
 }

@@ -2,11 +2,10 @@ package io.spead4j.recv;
 
 import io.spead4j.InprocQueue;
 
-import java.lang.foreign.MemorySegment;
-
 /** spead2's inproc reader: one queued packet per batch; a stopped, drained queue stops the stream. */
 final class InprocReader extends Reader {
     private final InprocQueue queue;
+    private final InprocQueue.Packet packet = new InprocQueue.Packet();
 
     InprocReader(StreamBase stream, InprocQueue queue) {
         super(stream);
@@ -16,14 +15,14 @@ final class InprocReader extends Reader {
     @Override
     void readLoop() throws InterruptedException {
         while (!isStopRequested()) {
-            byte[] packet = queue.pop();
+            boolean got = queue.pop(packet);
             Batch b = stream.beginBatch(batch);
             try {
                 if (!b.isStopped()) {
-                    if (packet == null) {
+                    if (!got) {
                         b.stop();
                     } else {
-                        stream.addPacket(b, MemorySegment.ofArray(packet), 0, packet.length, true);
+                        stream.addPacket(b, packet.segment(), packet.offset(), packet.length(), true);
                     }
                 }
             } finally {

@@ -3,6 +3,7 @@ package io.spead4j.recv;
 import io.spead4j.InprocQueue;
 import io.spead4j.MemoryAllocator;
 import io.spead4j.ThreadPool;
+import io.spead4j.net.Sockets;
 import io.spead4j.net.UdpPcapReader;
 import io.spead4j.wire.PacketDecoder;
 import org.slf4j.Logger;
@@ -11,10 +12,20 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
 import java.nio.channels.Channels;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -672,5 +683,288 @@ public abstract class StreamBase implements AutoCloseable {
      */
     public final void addInprocReader(InprocQueue queue) {
         addReader(new InprocReader(this, Objects.requireNonNull(queue, "queue")));
+    }
+
+    // ------------------------------------------------------------------------------------ UDP and TCP readers
+
+    /** spead2's default maximum UDP datagram size. */
+    public static final int DEFAULT_UDP_MAX_SIZE = 9200;
+    /** spead2's default UDP socket receive buffer size (8 MiB). */
+    public static final int DEFAULT_UDP_BUFFER_SIZE = 8 * 1024 * 1024;
+    /** spead2's default maximum TCP packet size. */
+    public static final int DEFAULT_TCP_MAX_SIZE = 65536;
+    /** spead2's default TCP socket receive buffer size (208 KiB). */
+    public static final int DEFAULT_TCP_BUFFER_SIZE = 208 * 1024;
+
+    /**
+     * Adds a UDP reader on a port of every local address, with spead2's defaults (see
+     * {@link #addUdpReader(int, int, int, String)}).
+     *
+     * @param port the port (0 for any free one)
+     * @throws IOException if the socket cannot be opened or bound
+     */
+    public final void addUdpReader(int port) throws IOException {
+        addUdpReader(port, DEFAULT_UDP_MAX_SIZE, DEFAULT_UDP_BUFFER_SIZE, "");
+    }
+
+    /**
+     * Adds a UDP reader on a port of every local address.
+     *
+     * @param port the port
+     * @param maxSize largest datagram accepted
+     * @throws IOException if the socket cannot be opened or bound
+     */
+    public final void addUdpReader(int port, int maxSize) throws IOException {
+        addUdpReader(port, maxSize, DEFAULT_UDP_BUFFER_SIZE, "");
+    }
+
+    /**
+     * Adds a UDP reader on a port of every local address.
+     *
+     * @param port the port
+     * @param maxSize largest datagram accepted
+     * @param bufferSize socket receive buffer size (0: system default; a warning is logged if the system
+     *     grants less)
+     * @throws IOException if the socket cannot be opened or bound
+     */
+    public final void addUdpReader(int port, int maxSize, int bufferSize) throws IOException {
+        addUdpReader(port, maxSize, bufferSize, "");
+    }
+
+    /**
+     * Adds a UDP reader (spead2's {@code add_udp_reader(port, max_size, buffer_size, bind_hostname)}). Lossy:
+     * up to 64 datagrams per batch; a datagram must be 1 to {@code maxSize} bytes and decode to exactly its
+     * length, else it is dropped (not counted). Several readers may feed one stream. {@link #stop()} closes
+     * the socket. Ignored (no socket opened) once the stream has stopped.
+     *
+     * @param port the port
+     * @param maxSize largest datagram accepted (at least 1)
+     * @param bufferSize socket receive buffer size (0: system default)
+     * @param bindHostname local address or host name to bind to; "" for every local address
+     * @throws IOException if the name cannot be resolved or the socket cannot be opened or bound
+     * @throws IllegalArgumentException on a bad port, size or buffer size
+     */
+    public final void addUdpReader(int port, int maxSize, int bufferSize, String bindHostname) throws IOException {
+        UdpReader.checkMaxSize(maxSize);
+        InetSocketAddress bind = Sockets.bindAddress(bindHostname, port);
+        Sockets.checkBufferSize(bufferSize);
+        if (!isStopped()) {
+            addUdpReader(Sockets.openUdpReceiver(bind, bufferSize), maxSize);
+        }
+    }
+
+    /**
+     * Adds a UDP reader of a socket the caller opened and bound, with the default maximum size.
+     *
+     * @param channel the socket; the stream owns it from now on and closes it when it stops
+     */
+    public final void addUdpReader(DatagramChannel channel) {
+        addUdpReader(channel, DEFAULT_UDP_MAX_SIZE);
+    }
+
+    /**
+     * Adds a UDP reader of a socket the caller opened and bound (spead2's {@code add_udp_reader(socket,
+     * max_size)}). The reader switches it to non-blocking mode.
+     *
+     * @param channel the socket; the stream owns it from now on and closes it when it stops
+     * @param maxSize largest datagram accepted (at least 1)
+     */
+    public final void addUdpReader(DatagramChannel channel, int maxSize) {
+        Objects.requireNonNull(channel, "channel");
+        UdpReader.checkMaxSize(maxSize);
+        addOwnedReader(new UdpReader(this, channel, maxSize), channel);
+    }
+
+    /**
+     * Adds a UDP reader of an IPv4 multicast group (spead2's {@code add_udp_reader(multicast_group, port,
+     * max_size, buffer_size, interface_address)}): the socket is bound to the group and port with address
+     * reuse, and joins the group on the interface that has {@code interfaceAddress}. As in spead2, the group
+     * may instead be the interface address itself (or the wildcard address, meaning it): then the reader
+     * receives unicast on that address.
+     *
+     * @param multicastGroup an IPv4 multicast address (or the interface address, see above)
+     * @param port the port
+     * @param maxSize largest datagram accepted
+     * @param bufferSize socket receive buffer size (0: system default)
+     * @param interfaceAddress address of the interface to join on; the wildcard address (or null) picks an
+     *     interface (Java cannot leave the choice to the kernel)
+     * @throws IOException if the socket cannot be opened, bound or joined
+     * @throws IllegalArgumentException if the group is neither an IPv4 multicast address nor the interface
+     *     address, or on a bad argument
+     */
+    public final void addUdpReader(InetAddress multicastGroup, int port, int maxSize, int bufferSize,
+                                   InetAddress interfaceAddress) throws IOException {
+        Objects.requireNonNull(multicastGroup, "multicastGroup");
+        if (interfaceAddress != null && !(interfaceAddress instanceof Inet4Address)) {
+            throw new IllegalArgumentException("interface address is not an IPv4 address");
+        }
+        InetAddress group = multicastGroup.isAnyLocalAddress() && interfaceAddress != null
+                ? interfaceAddress : multicastGroup;
+        if (!(group instanceof Inet4Address)) {
+            throw new IllegalArgumentException(group.getHostAddress() + " is not an IPv4 multicast address");
+        }
+        if (!group.isMulticastAddress() && !group.equals(interfaceAddress)) {
+            throw new IllegalArgumentException(group.getHostAddress() + " is not an IPv4 multicast address and "
+                    + "does not match the interface address");
+        }
+        UdpReader.checkMaxSize(maxSize);
+        Sockets.checkPort(port);
+        Sockets.checkBufferSize(bufferSize);
+        if (isStopped()) {
+            return;
+        }
+        if (!group.isMulticastAddress()) {
+            // spead2 accepts the interface's own address here: plain unicast on that address
+            addUdpReader(Sockets.openUdpReceiver(new InetSocketAddress(group, port), bufferSize), maxSize);
+            return;
+        }
+        NetworkInterface ni = Sockets.interfaceOf(interfaceAddress, StandardProtocolFamily.INET);
+        addUdpReader(Sockets.openUdpMulticastReceiver(group, port, bufferSize, ni), maxSize);
+    }
+
+    /**
+     * Adds a UDP reader of an IPv6 multicast group (spead2's IPv6 form with {@code interface_index}).
+     *
+     * @param multicastGroup an IPv6 multicast address
+     * @param port the port
+     * @param maxSize largest datagram accepted
+     * @param bufferSize socket receive buffer size (0: system default)
+     * @param interfaceIndex index of the interface to join on; 0 picks an interface
+     * @throws IOException if the socket cannot be opened, bound or joined
+     * @throws IllegalArgumentException if the group is not an IPv6 multicast address, or on a bad argument
+     */
+    public final void addUdpReader(InetAddress multicastGroup, int port, int maxSize, int bufferSize,
+                                   int interfaceIndex) throws IOException {
+        Objects.requireNonNull(multicastGroup, "multicastGroup");
+        if (!(multicastGroup instanceof Inet6Address) || !multicastGroup.isMulticastAddress()) {
+            throw new IllegalArgumentException(multicastGroup.getHostAddress() + " is not an IPv6 multicast address");
+        }
+        UdpReader.checkMaxSize(maxSize);
+        NetworkInterface ni = Sockets.interfaceOf(interfaceIndex);
+        if (!isStopped()) {
+            addUdpReader(Sockets.openUdpMulticastReceiver(multicastGroup, port, bufferSize, ni), maxSize);
+        }
+    }
+
+    /**
+     * Adds a TCP reader listening on a port of every local address, with spead2's defaults.
+     *
+     * @param port the port
+     * @throws IOException if the socket cannot be opened or bound
+     */
+    public final void addTcpReader(int port) throws IOException {
+        addTcpReader(port, DEFAULT_TCP_MAX_SIZE, DEFAULT_TCP_BUFFER_SIZE, "");
+    }
+
+    /**
+     * Adds a TCP reader listening on a port of every local address.
+     *
+     * @param port the port
+     * @param maxSize largest packet accepted
+     * @throws IOException if the socket cannot be opened or bound
+     */
+    public final void addTcpReader(int port, int maxSize) throws IOException {
+        addTcpReader(port, maxSize, DEFAULT_TCP_BUFFER_SIZE, "");
+    }
+
+    /**
+     * Adds a TCP reader listening on a port of every local address.
+     *
+     * @param port the port
+     * @param maxSize largest packet accepted
+     * @param bufferSize socket receive buffer size (0: system default)
+     * @throws IOException if the socket cannot be opened or bound
+     */
+    public final void addTcpReader(int port, int maxSize, int bufferSize) throws IOException {
+        addTcpReader(port, maxSize, bufferSize, "");
+    }
+
+    /**
+     * Adds a TCP reader (spead2's {@code add_tcp_reader(port, max_size, buffer_size, bind_hostname)}): the
+     * socket listens now; the reader accepts <b>one</b> connection and reads packets sent back to back (one
+     * batch per socket read). An invalid header skips 8 bytes; a packet larger than {@code maxSize} is
+     * skipped; end of file (or a connection error) stops the stream after its live heaps are flushed.
+     * Non-lossy. Ignored (no socket opened) once the stream has stopped.
+     *
+     * @param port the port
+     * @param maxSize largest packet accepted (its reader buffers 64 of them)
+     * @param bufferSize socket receive buffer size (0: system default)
+     * @param bindHostname local address or host name to listen on; "" for every local address
+     * @throws IOException if the name cannot be resolved or the socket cannot be opened or bound
+     * @throws IllegalArgumentException on a bad port, size or buffer size
+     */
+    public final void addTcpReader(int port, int maxSize, int bufferSize, String bindHostname) throws IOException {
+        TcpReader.checkMaxSize(maxSize);
+        InetSocketAddress bind = Sockets.bindAddress(bindHostname, port);
+        Sockets.checkBufferSize(bufferSize);
+        if (!isStopped()) {
+            addTcpReader(Sockets.openTcpListener(bind, bufferSize), maxSize);
+        }
+    }
+
+    /**
+     * Adds a TCP reader that accepts one connection on a listening socket, with the default maximum size.
+     *
+     * @param acceptor a bound, listening socket; the stream owns it and closes it after the one accept
+     */
+    public final void addTcpReader(ServerSocketChannel acceptor) {
+        addTcpReader(acceptor, DEFAULT_TCP_MAX_SIZE);
+    }
+
+    /**
+     * Adds a TCP reader that accepts one connection on a listening socket (spead2's {@code
+     * add_tcp_reader(acceptor, max_size)}).
+     *
+     * @param acceptor a bound, listening socket; the stream owns it and closes it after the one accept
+     * @param maxSize largest packet accepted
+     */
+    public final void addTcpReader(ServerSocketChannel acceptor, int maxSize) {
+        Objects.requireNonNull(acceptor, "acceptor");
+        TcpReader.checkMaxSize(maxSize);
+        addOwnedReader(new TcpReader(this, acceptor, null, maxSize), acceptor);
+    }
+
+    /**
+     * Adds a TCP reader of a connection already accepted (or connected), with the default maximum size.
+     *
+     * @param connection the connection; the stream owns it and closes it when it stops
+     */
+    public final void addTcpReader(SocketChannel connection) {
+        addTcpReader(connection, DEFAULT_TCP_MAX_SIZE);
+    }
+
+    /**
+     * Adds a TCP reader of a connection already accepted (or connected); the reader puts it in blocking mode.
+     *
+     * @param connection the connection; the stream owns it and closes it when it stops
+     * @param maxSize largest packet accepted
+     */
+    public final void addTcpReader(SocketChannel connection, int maxSize) {
+        Objects.requireNonNull(connection, "connection");
+        TcpReader.checkMaxSize(maxSize);
+        addOwnedReader(new TcpReader(this, null, connection, maxSize), connection);
+    }
+
+    /** Adds a reader that owns a socket; closes the socket if the reader is refused or the stream stopped. */
+    private void addOwnedReader(Reader reader, Channel socket) {
+        try {
+            addReader(reader);
+        } catch (RuntimeException e) {
+            closeSocket(socket);
+            throw e;
+        }
+        synchronized (readerLock) {
+            if (stopReaders && !readers.contains(reader)) {
+                closeSocket(socket);
+            }
+        }
+    }
+
+    private static void closeSocket(Channel socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.debug("closing the socket of a reader that will not run failed", e);
+        }
     }
 }

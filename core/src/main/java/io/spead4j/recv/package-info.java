@@ -6,7 +6,7 @@
  * received heaps ({@link io.spead4j.recv.Heap}, {@link io.spead4j.recv.IncompleteHeap}) and statistics
  * ({@link io.spead4j.recv.StreamStats}).
  *
- * <p>Readers (buffer, in-process queue; later UDP, TCP, pcap) live in this package behind a small internal
+ * <p>Readers (memory buffer, in-process queue, UDP, TCP, pcap/pcapng files, byte streams) live in this package behind a small internal
  * SPI ({@code Reader}: begin batch, add packet, end batch, stop from source) so that every transport shares
  * the one packet step. Behaviour follows spead2 4.4.1 rule for rule (SPEAD2-BEHAVIOUR.md §2, §3, §4.2, §6,
  * §7), with one intentional difference: {@link io.spead4j.recv.StreamConfig#maxHeapSize()} caps the memory a

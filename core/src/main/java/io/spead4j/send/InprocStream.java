@@ -4,13 +4,11 @@ import io.spead4j.InprocQueue;
 import io.spead4j.ThreadPool;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 /**
  * A send stream into in-process queues, spead2's {@code send::InprocStream}: substream {@code i} is
- * {@code queues.get(i)}. Each packet is copied into one contiguous array owned by its queue.
+ * {@code queues.get(i)}. Each packet is copied into memory owned by its queue.
  *
  * <p><strong>Meant for tests.</strong> An {@link InprocQueue} is unbounded: a sender that outpaces its
  * receivers (or has none) makes it grow until memory runs out. When several receive streams read one queue,
@@ -67,10 +65,8 @@ public final class InprocStream extends Stream {
     @Override
     protected void writePackets(PacketBatch batch) {
         for (int i = 0; i < batch.size(); i++) {
-            byte[] packet = new byte[batch.length(i)];
-            MemorySegment.copy(batch.segment(), ValueLayout.JAVA_BYTE, batch.offset(i), packet, 0, packet.length);
             try {
-                queues.get(batch.substreamIndex(i)).addOwnedPacket(packet);
+                queues.get(batch.substreamIndex(i)).addPacket(batch.segment(), batch.offset(i), batch.length(i));
             } catch (IllegalStateException e) {
                 batch.fail(i, new IOException("operation aborted: " + e.getMessage(), e));
             }

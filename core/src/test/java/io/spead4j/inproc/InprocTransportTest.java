@@ -1,5 +1,7 @@
 package io.spead4j.inproc;
 
+import io.spead4j.testing.Drain;
+import io.spead4j.testing.TestPools;
 import io.spead4j.Flavour;
 import io.spead4j.InprocQueue;
 import io.spead4j.Item;
@@ -12,8 +14,6 @@ import io.spead4j.send.QueueFullException;
 import io.spead4j.send.StreamConfig;
 import io.spead4j.testing.Conformance;
 import io.spead4j.testing.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,28 +45,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class InprocTransportTest {
-    private static ThreadPool pool;
-
-    @BeforeAll
-    static void startPool() {
-        pool = new ThreadPool(2);
-    }
-
-    @AfterAll
-    static void stopPool() {
-        pool.close();
-    }
+    private static final ThreadPool pool = TestPools.shared();
 
     private static Heap dataHeap(int value) {
         return new Heap().addItem(0x1000, new byte[] {(byte) value, (byte) (value >> 8), 1, 2, 3, 4, 5, 6}, false);
     }
 
     private static List<HeapBase> drain(Stream stream) {
-        List<HeapBase> heaps = new ArrayList<>();
-        for (HeapBase h : stream) {
-            heaps.add(h);
-        }
-        return heaps;
+        return Drain.heaps(stream);
     }
 
     private static List<Long> cnts(List<HeapBase> heaps) {

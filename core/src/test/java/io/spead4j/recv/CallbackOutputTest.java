@@ -1,12 +1,11 @@
 package io.spead4j.recv;
 
+import io.spead4j.testing.TestPools;
 import io.spead4j.Descriptor;
 import io.spead4j.FormatEntry;
 import io.spead4j.RawItem;
 import io.spead4j.ThreadPool;
 import io.spead4j.testing.Conformance;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,17 +26,7 @@ class CallbackOutputTest {
     /** Cases whose pcap decode differs from the buffer decode by design (see the conformance README). */
     private static final Set<String> PCAP_ONLY = Set.of("garbage");
     private static final Set<String> BATCH_STATS = Set.of("batches", "max_batch", "search_dist", "worker_blocked");
-    private static ThreadPool pool;
-
-    @BeforeAll
-    static void startPool() {
-        pool = new ThreadPool(1);
-    }
-
-    @AfterAll
-    static void stopPool() {
-        pool.close();
-    }
+    private static final ThreadPool pool = TestPools.shared();
 
     static List<String> cases() {
         return Conformance.names().stream().filter(n -> !PCAP_ONLY.contains(n)).toList();

@@ -1,5 +1,6 @@
 package io.spead4j.recv;
 
+import io.spead4j.testing.TestPools;
 import io.spead4j.Descriptor;
 import io.spead4j.FormatEntry;
 import io.spead4j.RawItem;
@@ -7,8 +8,6 @@ import io.spead4j.Spead;
 import io.spead4j.ThreadPool;
 import io.spead4j.testing.Conformance;
 import io.spead4j.testing.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -28,17 +27,7 @@ import static org.assertj.core.api.Assertions.fail;
  * the behavioural statistics with what spead2 4.4.1 produced ({@code NAME.json}).
  */
 class ConformanceRecvTest {
-    private static ThreadPool pool;
-
-    @BeforeAll
-    static void startPool() {
-        pool = new ThreadPool(2);
-    }
-
-    @AfterAll
-    static void stopPool() {
-        pool.close();
-    }
+    private static final ThreadPool pool = TestPools.shared();
 
     static List<String> cases() {
         return Conformance.names();

@@ -1,11 +1,10 @@
 package io.spead4j.recv;
 
+import io.spead4j.testing.TestPools;
 import io.spead4j.InprocQueue;
 import io.spead4j.ThreadPool;
 import io.spead4j.testing.Conformance;
 import io.spead4j.wire.PacketDecoder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -25,17 +24,7 @@ class GarbageRobustnessTest {
             new StreamConfig().withAllowOutOfOrder(true).withMaxHeaps(2),
             new StreamConfig().withSubstreams(3).withMaxHeaps(1).withStopOnStopItem(false),
             new StreamConfig().withBugCompat(7).withMaxHeapSize(4096));
-    private static ThreadPool pool;
-
-    @BeforeAll
-    static void startPool() {
-        pool = new ThreadPool(2);
-    }
-
-    @AfterAll
-    static void stopPool() {
-        pool.close();
-    }
+    private static final ThreadPool pool = TestPools.shared();
 
     /** The packets of a conformance vector, split by their decoded sizes. */
     static List<byte[]> packets(String name) {

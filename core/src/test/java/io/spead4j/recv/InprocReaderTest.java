@@ -1,9 +1,9 @@
 package io.spead4j.recv;
 
+import io.spead4j.testing.Drain;
+import io.spead4j.testing.TestPools;
 import io.spead4j.InprocQueue;
 import io.spead4j.ThreadPool;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -18,24 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The in-process queue reader on real {@link InprocQueue}s (SPEAD2-BEHAVIOUR.md §6). */
 class InprocReaderTest {
-    private static ThreadPool pool;
-
-    @BeforeAll
-    static void startPool() {
-        pool = new ThreadPool(4);
-    }
-
-    @AfterAll
-    static void stopPool() {
-        pool.close();
-    }
+    private static final ThreadPool pool = TestPools.shared();
 
     private static List<HeapBase> drain(Stream stream) {
-        List<HeapBase> out = new ArrayList<>();
-        for (HeapBase h : stream) {
-            out.add(h);
-        }
-        return out;
+        return Drain.heaps(stream);
     }
 
     @Test

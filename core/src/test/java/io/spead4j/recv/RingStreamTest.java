@@ -1,10 +1,10 @@
 package io.spead4j.recv;
 
+import io.spead4j.testing.Drain;
+import io.spead4j.testing.TestPools;
 import io.spead4j.InprocQueue;
 import io.spead4j.MemoryPool;
 import io.spead4j.ThreadPool;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -20,17 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The ring stream: delivery, ring semantics, stops, explicit start, readers after stop (§2.7, §3). */
 class RingStreamTest {
-    private static ThreadPool pool;
-
-    @BeforeAll
-    static void startPool() {
-        pool = new ThreadPool(2);
-    }
-
-    @AfterAll
-    static void stopPool() {
-        pool.close();
-    }
+    private static final ThreadPool pool = TestPools.shared();
 
     static void waitUntil(BooleanSupplier condition) throws InterruptedException {
         while (!condition.getAsBoolean()) {
@@ -43,11 +33,7 @@ class RingStreamTest {
     }
 
     private static List<HeapBase> drain(Stream stream) {
-        List<HeapBase> out = new ArrayList<>();
-        for (HeapBase h : stream) {
-            out.add(h);
-        }
-        return out;
+        return Drain.heaps(stream);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.spead4j.send;
 
+import io.spead4j.testing.TestPools;
 import io.spead4j.DType;
 import io.spead4j.Flavour;
 import io.spead4j.Format;
@@ -9,8 +10,6 @@ import io.spead4j.RawItem;
 import io.spead4j.Spead;
 import io.spead4j.ThreadPool;
 import io.spead4j.recv.HeapBase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -22,17 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 /** spead2's HeapGenerator policies (SPEAD2-BEHAVIOUR.md §5.8), checked on the wire through a receive stream. */
 class HeapGeneratorTest {
-    private static ThreadPool pool;
-
-    @BeforeAll
-    static void startPool() {
-        pool = new ThreadPool(1);
-    }
-
-    @AfterAll
-    static void stopPool() {
-        pool.close();
-    }
+    private static final ThreadPool pool = TestPools.shared();
 
     /** Sends the heaps and returns, per received heap, its item ids in wire-independent (spead2 sorted) form. */
     private static List<io.spead4j.recv.Heap> roundTrip(List<Heap> heaps) throws IOException {

@@ -1,11 +1,10 @@
 package io.spead4j.send;
 
+import io.spead4j.testing.TestPools;
 import io.spead4j.Flavour;
 import io.spead4j.InprocQueue;
 import io.spead4j.ThreadPool;
 import io.spead4j.wire.PacketDecoder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -30,17 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Send stream behaviour of SPEAD2-BEHAVIOUR §5.4, §5.5, §5.7 and §6 (send side). */
 class StreamTest {
-    private static ThreadPool pool;
-
-    @BeforeAll
-    static void startPool() {
-        pool = new ThreadPool(2);
-    }
-
-    @AfterAll
-    static void stopPool() {
-        pool.close();
-    }
+    private static final ThreadPool pool = TestPools.shared();
 
     /** A transport that records packets, can hold the writer until released, and can fail chosen packets. */
     static final class RecordingStream extends Stream {

@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
  */
 @Command(name = "spead4j", mixinStandardHelpOptions = true, version = "spead4j 0.1.0-SNAPSHOT",
         description = "SPEAD tools for the JVM (spead2-compatible)",
-        subcommands = {RecvCommand.class, SendCommand.class, BenchCommand.class, DumpCommand.class})
+        subcommands = {RecvCommand.class, SendCommand.class, BenchCommand.class, DumpCommand.class,
+            DemoCommand.class})
 public final class Main implements Runnable {
     /** Exit status for bad arguments (as spead2's tools). */
     static final int USAGE = 2;

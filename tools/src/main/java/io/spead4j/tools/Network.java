@@ -2,6 +2,8 @@ package io.spead4j.tools;
 
 import io.spead4j.ThreadPool;
 import io.spead4j.recv.StreamBase;
+import io.spead4j.send.TcpStream;
+import io.spead4j.send.UdpStream;
 import io.spead4j.send.StreamConfig;
 
 import java.io.IOException;
@@ -92,7 +94,9 @@ final class Network {
     }
 
     /**
-     * Adds a UDP reader (spead2's {@code udp_reader}; multicast groups are joined on {@code bind}).
+     * Adds a UDP reader as spead2_recv does: a multicast endpoint joins the group (on the interface that has
+     * {@code bind}, if given), otherwise the socket is bound to the endpoint's address. IPv6 ignores
+     * {@code bind} (the caller warns, as spead2_recv).
      *
      * @param stream the stream
      * @param endpoint address to listen on (or multicast group)
@@ -103,7 +107,22 @@ final class Network {
      */
     static void addUdpReader(StreamBase stream, InetSocketAddress endpoint, int maxSize, int bufferSize,
             String bind) throws IOException {
-        throw unavailable("UDP receiver");
+        InetAddress address = endpoint.getAddress();
+        boolean v4 = address instanceof java.net.Inet4Address;
+        if (v4 && !bind.isEmpty()) {
+            // spead2: an IPv4 endpoint with --bind joins a multicast group on that interface, or (unicast)
+            // must be that interface's address or the wildcard
+            stream.addUdpReader(address, endpoint.getPort(), maxSize, bufferSize, InetAddress.getByName(bind));
+        } else if (address.isMulticastAddress()) {
+            if (v4) {
+                stream.addUdpReader(address, endpoint.getPort(), maxSize, bufferSize, (InetAddress) null);
+            } else {
+                stream.addUdpReader(address, endpoint.getPort(), maxSize, bufferSize, 0);
+            }
+        } else {
+            stream.addUdpReader(endpoint.getPort(), maxSize, bufferSize,
+                    address.isAnyLocalAddress() ? "" : address.getHostAddress());
+        }
     }
 
     /**
@@ -117,11 +136,14 @@ final class Network {
      */
     static void addTcpReader(StreamBase stream, InetSocketAddress endpoint, int maxSize, int bufferSize)
             throws IOException {
-        throw unavailable("TCP receiver");
+        InetAddress address = endpoint.getAddress();
+        stream.addTcpReader(endpoint.getPort(), maxSize, bufferSize,
+                address.isAnyLocalAddress() ? "" : address.getHostAddress());
     }
 
     /**
-     * Creates a UDP sender with one substream per endpoint.
+     * Creates a UDP sender with one substream per endpoint; a multicast first endpoint selects the TTL form
+     * (as spead2's {@code make_stream}).
      *
      * @param pool thread pool
      * @param endpoints destinations
@@ -134,7 +156,15 @@ final class Network {
      */
     static io.spead4j.send.Stream udpSender(ThreadPool pool, List<InetSocketAddress> endpoints, StreamConfig config,
             int bufferSize, int ttl, String bind) throws IOException {
-        throw unavailable("UDP sender");
+        InetAddress first = endpoints.getFirst().getAddress();
+        InetAddress local = bind.isEmpty() ? null : InetAddress.getByName(bind);
+        if (first.isMulticastAddress()) {
+            if (first instanceof java.net.Inet4Address) {
+                return new UdpStream(pool, endpoints, config, bufferSize, ttl, local);
+            }
+            return new UdpStream(pool, endpoints, config, bufferSize, ttl);
+        }
+        return new UdpStream(pool, endpoints, config, bufferSize, local);
     }
 
     /**
@@ -150,10 +180,7 @@ final class Network {
      */
     static io.spead4j.send.Stream tcpSender(ThreadPool pool, InetSocketAddress endpoint, StreamConfig config,
             int bufferSize, String bind) throws IOException {
-        throw unavailable("TCP sender");
-    }
-
-    private static IOException unavailable(String what) {
-        return new IOException(what + " is not available in this build of spead4j (network transports missing)");
+        return new TcpStream(pool, List.of(endpoint), config, bufferSize,
+                bind.isEmpty() ? null : InetAddress.getByName(bind));
     }
 }

@@ -149,7 +149,11 @@ final class ReceiverOptions {
             } else if (tcp) {
                 Network.addTcpReader(stream, Network.endpoint(source, true), maxPacketSize(), bufferSize());
             } else {
-                Network.addUdpReader(stream, Network.endpoint(source, true), maxPacketSize(), bufferSize(), bind);
+                java.net.InetSocketAddress endpoint = Network.endpoint(source, true);
+                if (!bind.isEmpty() && !(endpoint.getAddress() instanceof java.net.Inet4Address)) {
+                    System.err.println("--bind is not implemented for IPv6");
+                }
+                Network.addUdpReader(stream, endpoint, maxPacketSize(), bufferSize(), bind);
             }
         }
     }

@@ -1,0 +1,6 @@
+/**
+ * Plumbing shared by the transports, not user API: socket set-up ({@code Sockets}), pcap and pcapng capture
+ * reading and writing, Ethernet/IPv4/UDP frame checks as spead2 applies them, and the supported subset of
+ * BPF filter syntax. It knows nothing of SPEAD heaps and serves {@code recv} and {@code send}.
+ */
+package io.spead4j.net;

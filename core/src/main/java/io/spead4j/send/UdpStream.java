@@ -1,0 +1,235 @@
+package io.spead4j.send;
+
+import io.spead4j.ThreadPool;
+import io.spead4j.net.Sockets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A send stream over UDP, spead2's {@code send::UdpStream}: each packet is one datagram, sent to the endpoint
+ * of its substream ({@code endpoints.get(i)} is substream {@code i}). IPv4 and IPv6, unicast and multicast.
+ *
+ * <p>UDP gives no delivery guarantee: a receiver that cannot keep up loses packets, so set
+ * {@link StreamConfig#rate()}. A packet the socket refuses (e.g. larger than the path allows) fails its heap
+ * with that {@link IOException}; later packets are still sent. The socket is closed by {@link #close()}.
+ */
+public final class UdpStream extends Stream {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpStream.class);
+    /** spead2's default socket send buffer size (512 KiB). */
+    public static final int DEFAULT_BUFFER_SIZE = 512 * 1024;
+
+    private final DatagramChannel channel;
+    private final InetSocketAddress[] endpoints;
+
+    /**
+     * Creates a stream with the default buffer size.
+     *
+     * @param threadPool pool providing the writer thread
+     * @param endpoints one destination per substream, all IPv4 or all IPv6
+     * @param config the configuration
+     * @throws IOException if the socket cannot be opened
+     */
+    public UdpStream(ThreadPool threadPool, List<InetSocketAddress> endpoints, StreamConfig config)
+            throws IOException {
+        this(threadPool, endpoints, config, DEFAULT_BUFFER_SIZE, (InetAddress) null);
+    }
+
+    /**
+     * Creates a stream.
+     *
+     * @param threadPool pool providing the writer thread
+     * @param endpoints one destination per substream, all IPv4 or all IPv6
+     * @param config the configuration
+     * @param bufferSize socket send buffer size (0: system default; a warning is logged if less is granted)
+     * @throws IOException if the socket cannot be opened
+     */
+    public UdpStream(ThreadPool threadPool, List<InetSocketAddress> endpoints, StreamConfig config, int bufferSize)
+            throws IOException {
+        this(threadPool, endpoints, config, bufferSize, (InetAddress) null);
+    }
+
+    /**
+     * Creates a stream whose socket is bound to a local interface address (spead2's
+     * {@code interface_address}).
+     *
+     * @param threadPool pool providing the writer thread
+     * @param endpoints one destination per substream, all IPv4 or all IPv6
+     * @param config the configuration
+     * @param bufferSize socket send buffer size (0: system default)
+     * @param interfaceAddress local address to send from, or null / the wildcard address for any
+     * @throws IOException if the socket cannot be opened or bound
+     * @throws IllegalArgumentException if endpoints are empty or mixed, or the address is of the other family
+     */
+    public UdpStream(ThreadPool threadPool, List<InetSocketAddress> endpoints, StreamConfig config, int bufferSize,
+                     InetAddress interfaceAddress) throws IOException {
+        this(threadPool, Sockets.openUdpSender(Sockets.endpointFamily(endpoints), interfaceAddress, bufferSize),
+                endpoints, config, 0);
+    }
+
+    /**
+     * Creates a stream to multicast groups with a TTL (hop limit); the system picks the interface.
+     *
+     * @param threadPool pool providing the writer thread
+     * @param endpoints multicast groups, one per substream, all of one family
+     * @param config the configuration
+     * @param bufferSize socket send buffer size (0: system default)
+     * @param ttl multicast TTL / hop limit, 0 to 255
+     * @throws IOException if the socket cannot be opened
+     * @throws IllegalArgumentException if an endpoint is not multicast
+     */
+    public UdpStream(ThreadPool threadPool, List<InetSocketAddress> endpoints, StreamConfig config, int bufferSize,
+                     int ttl) throws IOException {
+        this(threadPool, Sockets.openUdpMulticastSender(endpoints, ttl, null, bufferSize), endpoints, config, 0);
+    }
+
+    /**
+     * Creates a stream to IPv4 multicast groups with a TTL, sent out of the interface that has
+     * {@code interfaceAddress}.
+     *
+     * @param threadPool pool providing the writer thread
+     * @param endpoints IPv4 multicast groups, one per substream
+     * @param config the configuration
+     * @param bufferSize socket send buffer size (0: system default)
+     * @param ttl multicast TTL, 0 to 255
+     * @param interfaceAddress IPv4 address of the outgoing interface, or null / 0.0.0.0 for the system's choice
+     * @throws IOException if the socket cannot be opened or no interface has that address
+     * @throws IllegalArgumentException if an endpoint is not an IPv4 multicast address
+     */
+    public UdpStream(ThreadPool threadPool, List<InetSocketAddress> endpoints, StreamConfig config, int bufferSize,
+                     int ttl, InetAddress interfaceAddress) throws IOException {
+        this(threadPool, openV4Multicast(endpoints, ttl, interfaceAddress, bufferSize), endpoints, config, 0);
+    }
+
+    /**
+     * Creates a stream to IPv6 multicast groups with a hop limit, sent out of an interface given by index.
+     *
+     * @param threadPool pool providing the writer thread
+     * @param endpoints IPv6 multicast groups, one per substream
+     * @param config the configuration
+     * @param bufferSize socket send buffer size (0: system default)
+     * @param ttl hop limit, 0 to 255
+     * @param interfaceIndex index of the outgoing interface (0: the system's choice)
+     * @throws IOException if the socket cannot be opened or there is no such interface
+     * @throws IllegalArgumentException if an endpoint is not an IPv6 multicast address
+     */
+    public UdpStream(ThreadPool threadPool, List<InetSocketAddress> endpoints, StreamConfig config, int bufferSize,
+                     int ttl, int interfaceIndex) throws IOException {
+        this(threadPool, openV6Multicast(endpoints, ttl, interfaceIndex, bufferSize), endpoints, config, 0);
+    }
+
+    /**
+     * Creates a stream on a socket the caller opened (spead2's socket form). The stream owns the socket from
+     * now on and closes it in {@link #close()}; its buffer size is left as it is.
+     *
+     * @param threadPool pool providing the writer thread
+     * @param channel the socket, of the endpoints' family; blocking mode is best (a non-blocking socket whose
+     *     buffer is full is retried after a short pause)
+     * @param endpoints one destination per substream
+     * @param config the configuration
+     */
+    public UdpStream(ThreadPool threadPool, DatagramChannel channel, List<InetSocketAddress> endpoints,
+                     StreamConfig config) {
+        this(threadPool, channel, endpoints, config, 0);
+    }
+
+    /**
+     * Creates a stream on a socket the caller opened, setting its send buffer size.
+     *
+     * @param threadPool pool providing the writer thread
+     * @param channel the socket; the stream owns it from now on
+     * @param endpoints one destination per substream
+     * @param config the configuration
+     * @param bufferSize socket send buffer size (0: leave it)
+     */
+    public UdpStream(ThreadPool threadPool, DatagramChannel channel, List<InetSocketAddress> endpoints,
+                     StreamConfig config, int bufferSize) {
+        super(threadPool, config, checkedSize(endpoints));
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.endpoints = endpoints.toArray(new InetSocketAddress[0]);
+        Sockets.setSendBufferSize(channel, bufferSize);
+    }
+
+    private static int checkedSize(List<InetSocketAddress> endpoints) {
+        Sockets.endpointFamily(endpoints);
+        return endpoints.size();
+    }
+
+    private static DatagramChannel openV4Multicast(List<InetSocketAddress> endpoints, int ttl,
+                                                   InetAddress interfaceAddress, int bufferSize) throws IOException {
+        ProtocolFamily family = Sockets.endpointFamily(endpoints);
+        if (!(endpoints.get(0).getAddress() instanceof Inet4Address)) {
+            throw new IllegalArgumentException("endpoint " + endpoints.get(0) + " is not an IPv4 multicast address");
+        }
+        if (interfaceAddress != null && !(interfaceAddress instanceof Inet4Address)) {
+            throw new IllegalArgumentException("interface address is not an IPv4 address");
+        }
+        return Sockets.openUdpMulticastSender(endpoints, ttl,
+                interfaceAddress == null || interfaceAddress.isAnyLocalAddress()
+                        ? null : Sockets.interfaceOf(interfaceAddress, family), bufferSize);
+    }
+
+    private static DatagramChannel openV6Multicast(List<InetSocketAddress> endpoints, int ttl, int interfaceIndex,
+                                                   int bufferSize) throws IOException {
+        Sockets.endpointFamily(endpoints);
+        if (!(endpoints.get(0).getAddress() instanceof Inet6Address)) {
+            throw new IllegalArgumentException("endpoint " + endpoints.get(0) + " is not an IPv6 multicast address");
+        }
+        return Sockets.openUdpMulticastSender(endpoints, ttl,
+                interfaceIndex == 0 ? null : Sockets.interfaceOf(interfaceIndex), bufferSize);
+    }
+
+    /** @return the socket (for its local address; do not send on it) */
+    public DatagramChannel channel() {
+        return channel;
+    }
+
+    @Override
+    protected void writePackets(PacketBatch batch) {
+        ByteBuffer view = batch.buffer();
+        int n = batch.size();
+        for (int i = 0; i < n; i++) {
+            int offset = batch.offset(i);
+            view.limit(offset + batch.length(i)).position(offset);
+            InetSocketAddress target = endpoints[batch.substreamIndex(i)];
+            try {
+                while (channel.send(view, target) == 0) {
+                    LockSupport.parkNanos(20_000); // a non-blocking socket with a full buffer
+                }
+            } catch (ClosedChannelException e) {
+                for (int j = i; j < n; j++) {
+                    batch.fail(j, e);
+                }
+                return;
+            } catch (IOException e) {
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("UDP send of {} bytes to {} failed", batch.length(i), target, e);
+                }
+                batch.fail(i, e);
+            }
+        }
+    }
+
+    /** Flushes and stops the writer (see {@link Stream#close()}), then closes the socket. */
+    @Override
+    public void close() {
+        super.close();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing UDP socket failed", e);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.spead4j;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/** The queue's own contract: FIFO, copies, chunk boundaries, growth, stop and timed pops. */
+class InprocQueueTest {
+    private static byte[] pattern(int length, int seed) {
+        byte[] b = new byte[length];
+        for (int i = 0; i < length; i++) {
+            b[i] = (byte) (seed * 31 + i);
+        }
+        return b;
+    }
+
+    @Test
+    void keepsOrderAcrossChunksAndGrowth() throws InterruptedException {
+        InprocQueue queue = new InprocQueue();
+        int n = 3000; // more entries than the initial ring, more bytes than one chunk
+        for (int i = 0; i < n; i++) {
+            queue.addPacket(pattern(1000 + i % 17, i));
+        }
+        queue.addPacket(pattern(InprocQueue.CHUNK_SIZE + 5, -1)); // larger than a chunk
+        assertThat(queue.size()).isEqualTo(n + 1);
+        InprocQueue.Packet p = new InprocQueue.Packet();
+        for (int i = 0; i < n; i++) {
+            assertThat(queue.pop(p)).isTrue();
+            assertThat(p.toByteArray()).isEqualTo(pattern(1000 + i % 17, i));
+        }
+        assertThat(queue.pop()).isEqualTo(pattern(InprocQueue.CHUNK_SIZE + 5, -1));
+        assertThat(queue.tryPop(p)).isFalse();
+        assertThat(queue.pop(p, 10, TimeUnit.MILLISECONDS)).isFalse();
+        assertThat(queue.isStopped()).isFalse();
+    }
+
+    @Test
+    void copiesEveryKindOfSourceAndRefusesAfterStop() throws InterruptedException {
+        InprocQueue queue = new InprocQueue();
+        byte[] array = {1, 2, 3, 4, 5};
+        queue.addPacket(array, 1, 3);
+        ByteBuffer buffer = ByteBuffer.wrap(new byte[] {9, 8, 7});
+        buffer.position(1);
+        queue.addPacket(buffer);
+        assertThat(buffer.position()).isEqualTo(1);
+        array[2] = 0;
+        queue.stop();
+        queue.stop(); // idempotent
+        assertThatIllegalStateException().isThrownBy(() -> queue.addPacket(new byte[1]));
+        assertThatIllegalArgumentException().isThrownBy(() -> queue.addPacket(java.lang.foreign.MemorySegment.ofArray(array), 0, -1));
+        assertThat(queue.pop()).containsExactly(2, 3, 4);
+        assertThat(queue.pop(1, TimeUnit.SECONDS)).containsExactly(8, 7);
+        assertThat(queue.pop()).isNull();
+        assertThat(queue.tryPop()).isNull();
+    }
+
+    @Test
+    void aWaitingConsumerWakesForAPacketAndForStop() throws Exception {
+        InprocQueue queue = new InprocQueue();
+        byte[][] got = new byte[2][];
+        Thread consumer = new Thread(() -> {
+            try {
+                got[0] = queue.pop();
+                got[1] = queue.pop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        consumer.start();
+        queue.addPacket(new byte[] {42});
+        queue.stop();
+        consumer.join(10_000);
+        assertThat(consumer.isAlive()).isFalse();
+        assertThat(got[0]).containsExactly(42);
+        assertThat(got[1]).isNull();
+    }
+}

@@ -1,0 +1,95 @@
+package io.spead4j.transport;
+
+import io.spead4j.MemoryPool;
+import io.spead4j.ThreadPool;
+import io.spead4j.recv.Heap;
+import io.spead4j.recv.HeapBase;
+import io.spead4j.recv.RingStreamConfig;
+import io.spead4j.recv.Stream;
+import io.spead4j.recv.StreamConfig;
+import io.spead4j.send.UdpStream;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * The UDP packet paths allocate nothing per packet: the sender's writer thread and the receiver's reader
+ * thread together allocate only per-heap objects while thousands of datagrams go through.
+ */
+class UdpAllocationTest {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final int HEAP_BYTES = 1 << 20;
+    private static final int PACKET = 1472;
+
+    /** @return bytes allocated so far by every spead4j pool thread alive */
+    private static long poolAllocated() {
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("spead4j-pool")) {
+                total += THREADS.getThreadAllocatedBytes(t.threadId());
+            }
+        }
+        return total;
+    }
+
+    private static void sendAndReceive(UdpStream sender, Stream receiver, io.spead4j.send.Heap heap, int n)
+            throws Exception {
+        for (int i = 0; i < n; i++) {
+            sender.sendHeap(heap);
+            HeapBase h = null;
+            for (int wait = 0; wait < 5000 && h == null; wait++) {
+                h = receiver.tryGet();
+                if (h == null) {
+                    Thread.sleep(1);
+                }
+            }
+            assertThat(h).as("heap lost (UDP loss on a busy machine?) %s", receiver.getStats())
+                    .isInstanceOf(Heap.class);
+            ((Heap) h).release();
+        }
+    }
+
+    @Test
+    void datagramsCostNoAllocationPerPacket() throws Exception {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (ThreadPool rxPool = new ThreadPool(1); ThreadPool txPool = new ThreadPool(1)) {
+                DatagramChannel rx = DatagramChannel.open();
+                rx.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                rx.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+                InetSocketAddress to = (InetSocketAddress) rx.getLocalAddress();
+                StreamConfig config = new StreamConfig()
+                        .withMemoryAllocator(new MemoryPool(HEAP_BYTES, HEAP_BYTES, 4, 2));
+                try (Stream receiver = new Stream(rxPool, config, new RingStreamConfig());
+                     UdpStream sender = new UdpStream(txPool, List.of(to),
+                             io.spead4j.send.StreamConfig.DEFAULT.withMaxPacketSize(PACKET).withRate(100e6))) {
+                    receiver.addUdpReader(rx);
+                    MemorySegment payload = Arena.ofAuto().allocate(HEAP_BYTES);
+                    io.spead4j.send.Heap heap = new io.spead4j.send.Heap().addItem(0x1000, payload, false);
+                    sendAndReceive(sender, receiver, heap, 5); // warm up: threads, buffers, JIT
+                    long before = poolAllocated();
+                    long packetsBefore = receiver.getStats().packets();
+                    int heaps = 20;
+                    sendAndReceive(sender, receiver, heap, heaps);
+                    long allocated = poolAllocated() - before;
+                    long packets = receiver.getStats().packets() - packetsBefore;
+                    assertThat(packets).isGreaterThan(heaps * 700L);
+                    // per-heap objects (futures, generators, live heaps, received heaps) are allowed; a single
+                    // object per packet (16+ bytes) on either side would exceed this
+                    assertThat(allocated).as("bytes allocated for %d packets", packets).isLessThan(packets * 8);
+                    receiver.stop();
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,34 @@
+package io.spead4j.tools;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The README's main job: the in-process demo sends, receives and prints what arrived and the stats. */
+class DemoCommandTest {
+    @Test
+    void sendsReceivesAndPrintsEveryHeapAndTheStats() {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int status;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            status = Main.run("demo", "--heaps", "3");
+        } finally {
+            System.setOut(saved);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertThat(status).isZero();
+        assertThat(out).contains("Received heap 2: 4 descriptors, updated [matrix, gain, label, timestamp]")
+                .contains("timestamp = 3000000")
+                .contains("label     = last heap")
+                .contains("gain      = (0.5+0.25j)")
+                .contains("Received 4 heaps")
+                .contains("heaps: 4")
+                .contains("packets: 5");
+    }
+}
