@@ -72,7 +72,9 @@ final class ChannelReader extends Reader {
                 try {
                     if (n < 0) {
                         if (n == -1 && tail > head) {
-                            rejects.reject((tail - head) + " bytes left at the end of the data");
+                            if (rejects.next()) {
+                                rejects.detail((tail - head) + " bytes left at the end of the data");
+                            }
                         }
                         b.stop();
                     } else if (n > 0) {
@@ -115,7 +117,9 @@ final class ChannelReader extends Reader {
                 }
                 if (size == 0) {
                     if (tail - head == buffer.capacity()) {
-                        rejects.reject("buffer full without a packet size: discarding " + tail + " bytes");
+                        if (rejects.next()) {
+                            rejects.detail("buffer full without a packet size: discarding " + tail + " bytes");
+                        }
                         head = tail;
                     }
                     return;
@@ -123,7 +127,9 @@ final class ChannelReader extends Reader {
                 packetSize = size;
                 if (size > maxPacketSize) {
                     oversized++;
-                    rejects.reject("packet of " + size + " bytes exceeds the maximum of " + maxPacketSize);
+                    if (rejects.next()) {
+                        rejects.detail("packet of " + size + " bytes exceeds the maximum of " + maxPacketSize);
+                    }
                     toSkip = size;
                 }
             }
@@ -149,8 +155,10 @@ final class ChannelReader extends Reader {
                 stream.processPacket(b, decoder);
             } else {
                 undecodable++;
-                rejects.reject(decoded == 0 ? decoder.status().message()
-                        : "packet decodes to " + decoded + " bytes, framed as " + size);
+                if (rejects.next()) {
+                    rejects.detail(decoded == 0 ? decoder.status().message()
+                            : "packet decodes to " + decoded + " bytes, framed as " + size);
+                }
             }
         }
     }

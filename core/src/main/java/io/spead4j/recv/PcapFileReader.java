@@ -24,6 +24,9 @@ final class PcapFileReader extends Reader {
     /** Frames handled per batch, as spead2 (frames that spead2's BPF filter drops are not counted). */
     static final int BATCH = 64;
     private static final Logger LOG = LoggerFactory.getLogger(PcapFileReader.class);
+    /** The frame rejections that spead2 meets after its BPF filter (so they use up a pass of the batch). */
+    private static final FrameReject[] WARNED = java.util.Arrays.stream(FrameReject.values())
+            .filter(FrameReject::warnedBySpead2).toArray(FrameReject[]::new);
 
     private final UdpPcapReader file;
     private final String name;
@@ -89,7 +92,9 @@ final class PcapFileReader extends Reader {
             rejects.reject(decoder.status().message());
         } else if (size != length) {
             sizeMismatches++;
-            rejects.reject("packet size " + size + " does not match the datagram's " + length + " bytes");
+            if (rejects.next()) {
+                rejects.detail("packet size " + size + " does not match the datagram's " + length + " bytes");
+            }
         } else {
             stream.processPacket(b, decoder);
         }
@@ -97,10 +102,8 @@ final class PcapFileReader extends Reader {
 
     private long warnedRejects() {
         long n = 0;
-        for (FrameReject r : FrameReject.values()) {
-            if (r.warnedBySpead2()) {
-                n += file.rejected(r);
-            }
+        for (FrameReject r : WARNED) {
+            n += file.rejected(r);
         }
         return n;
     }
@@ -187,11 +190,25 @@ final class PcapFileReader extends Reader {
 
         /** Counts a rejection and logs it if it is among the first few. @param why the reason */
         void reject(String why) {
-            count++;
-            if (count <= DETAILED && log.isDebugEnabled()) {
-                log.debug("{}: packet rejected: {}{}", source, why,
-                        count == DETAILED ? " (further rejections are only counted)" : "");
+            if (next()) {
+                detail(why);
             }
+        }
+
+        /**
+         * Counts a rejection whose message costs something to build.
+         *
+         * @return true if the caller should build the message and pass it to {@link #detail}
+         */
+        boolean next() {
+            count++;
+            return count <= DETAILED && log.isDebugEnabled();
+        }
+
+        /** Logs the rejection just counted by {@link #next()}. @param why the reason */
+        void detail(String why) {
+            log.debug("{}: packet rejected: {}{}", source, why,
+                    count == DETAILED ? " (further rejections are only counted)" : "");
         }
 
         /** @return rejections so far */
