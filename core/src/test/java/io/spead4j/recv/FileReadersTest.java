@@ -8,8 +8,7 @@ import io.spead4j.net.PcapWriter;
 import io.spead4j.net.PcapngWriter;
 import io.spead4j.testing.Conformance;
 import io.spead4j.testing.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.spead4j.testing.TestPools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,20 +39,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class FileReadersTest {
     private static final List<String> BEHAVIOUR = List.of("heaps", "packets", "incomplete_heaps_evicted",
             "incomplete_heaps_flushed", "single_packet_heaps");
-    private static ThreadPool pool;
+    private static final ThreadPool pool = TestPools.shared();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startPool() {
-        pool = new ThreadPool(2);
-    }
-
-    @AfterAll
-    static void stopPool() {
-        pool.close();
-    }
 
     static List<String> cases() {
         return Conformance.names();
