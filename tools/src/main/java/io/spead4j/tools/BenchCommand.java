@@ -632,6 +632,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--quiet", description = "Print only heaps/s and Gb/s per case")
         boolean quiet;
 
+        @Option(names = "--no-warmup", description = "Skip the untimed warm-up run (a quarter of the heaps) per case")
+        boolean noWarmup;
+
         @Override
         public Integer call() throws Exception {
             CommandLine cl = spec.commandLine();
@@ -654,6 +657,9 @@ final class BenchCommand implements Runnable {
             PrintWriter out = cl.getOut();
             for (int[] c : cases) {
                 long n = heaps != null ? heaps : Math.max(1, bytes / c[0]);
+                if (!noWarmup) {
+                    run(c[0], c[1], Math.max(1, n / 4)); // lets the JIT compile the path before it is timed
+                }
                 double[] r = run(c[0], c[1], n);
                 double heapsPerSecond = n / r[0];
                 double gbps = (double) c[0] * n * 8e-9 / r[0];
@@ -682,9 +688,9 @@ final class BenchCommand implements Runnable {
                     .withMemoryAllocator(new MemoryPool(heapBytes, heapBytes + 1024, 12, 8));
             try (ThreadPool recvPool = new ThreadPool(1); ThreadPool sendPool = new ThreadPool(1);
                  io.spead4j.recv.Stream rx = new io.spead4j.recv.Stream(recvPool, recvConfig,
-                         io.spead4j.recv.RingStreamConfig.DEFAULT.withHeaps(8));
+                         io.spead4j.recv.RingStreamConfig.DEFAULT.withHeaps(16));
                  InprocStream tx = new InprocStream(sendPool, List.of(queue),
-                         new io.spead4j.send.StreamConfig().withMaxPacketSize(packetBytes))) {
+                         new io.spead4j.send.StreamConfig().withMaxPacketSize(packetBytes).withMaxHeaps(8))) {
                 rx.addInprocReader(queue);
                 io.spead4j.send.Heap heap = new io.spead4j.send.Heap().addItem(ITEM_ID, new byte[heapBytes], false);
                 Thread consumer = Thread.ofPlatform().name("spead4j-bench-inproc").start(() -> {
