@@ -16,14 +16,15 @@ import java.nio.channels.ReadableByteChannel;
  * its header ({@link PacketDecoder#packetSize}); a header that gives no size skips 8 bytes, a packet larger
  * than the maximum packet size is skipped, a packet that does not decode to exactly its framed size is
  * dropped, and when the buffer is full without a size, it is discarded. One batch per channel read; the end
- * of the channel stops the stream. Rejections are logged at debug (rate-limited) and never thrown.
+ * of the channel, or a read error, stops the stream. Rejections are logged at debug (rate-limited) and never
+ * thrown. {@link TcpReader} is this reader on an accepted socket.
  */
-final class ChannelReader extends Reader {
+class ChannelReader extends Reader {
     /** Buffer capacity in packets of the maximum size, as spead2's TCP reader. */
     static final int PACKETS_PER_BUFFER = 64;
     private static final Logger LOG = LoggerFactory.getLogger(ChannelReader.class);
 
-    private final ReadableByteChannel channel;
+    private ReadableByteChannel channel;
     private final String name;
     private final long maxPacketSize;
     private final ByteBuffer buffer;
@@ -38,6 +39,14 @@ final class ChannelReader extends Reader {
     private long undecodable;
     private long bytesRead;
 
+    /**
+     * Creates the reader.
+     *
+     * @param stream the stream fed
+     * @param channel the data, or null if {@link #openChannel()} provides it
+     * @param name how logs name the source
+     * @param maxPacketSize largest packet accepted; the buffer holds {@link #PACKETS_PER_BUFFER} of them
+     */
     ChannelReader(StreamBase stream, ReadableByteChannel channel, String name, int maxPacketSize) {
         super(stream);
         this.channel = channel;
@@ -48,8 +57,29 @@ final class ChannelReader extends Reader {
         this.rejects = new PcapFileReader.RejectLog(LOG, name);
     }
 
+    /**
+     * Provides the channel to read when the reader starts (the TCP reader accepts its connection here).
+     *
+     * @return the channel, or null to end without data (the stream is not stopped)
+     * @throws IOException if it cannot be opened
+     */
+    ReadableByteChannel openChannel() throws IOException {
+        return channel;
+    }
+
     @Override
     void readLoop() {
+        try {
+            channel = openChannel();
+        } catch (IOException e) {
+            if (!isStopRequested()) {
+                LOG.warn("{}: cannot open: {}", name, e.toString());
+            }
+            return;
+        }
+        if (channel == null) {
+            return;
+        }
         try {
             boolean more = true;
             while (more && !isStopRequested()) {
@@ -90,11 +120,7 @@ final class ChannelReader extends Reader {
                 }
             }
         } finally {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                LOG.debug("{}: close failed", name, e);
-            }
+            closeQuietly(channel);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{}: {} bytes read; {} bad headers skipped, {} oversized packets skipped, {} packets "
                         + "did not decode", name, bytesRead, skippedHeaders, oversized, undecodable);
@@ -165,8 +191,16 @@ final class ChannelReader extends Reader {
 
     @Override
     void closeSource() {
+        closeQuietly(channel);
+    }
+
+    /** Closes a channel, logging a failure at debug. @param c the channel, or null */
+    final void closeQuietly(java.nio.channels.Channel c) {
+        if (c == null) {
+            return;
+        }
         try {
-            channel.close();
+            c.close();
         } catch (IOException e) {
             LOG.debug("{}: close failed", name, e);
         }
@@ -174,6 +208,6 @@ final class ChannelReader extends Reader {
 
     @Override
     public String toString() {
-        return "ChannelReader(" + name + ")";
+        return getClass().getSimpleName() + "(" + name + ")";
     }
 }
