@@ -27,11 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * not a test). For each shape it sends heaps for a few seconds at unlimited rate, then searches for the
  * highest rate with no lost heap. Reports Gb/s sent, heaps sent and received, loss.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.spead4j.benchmarks.UdpLoopbackBench [seconds]}
+ * <p>Run: {@code java -cp benchmarks/target/spead4j-benchmarks.jar io.spead4j.benchmarks.UdpLoopbackBench [seconds]}
  */
 public final class UdpLoopbackBench {
-    /** Burst size for the rate search: long enough that the limiter's sleeps are accurate. */
-    private static final long SEARCH_BURST = 1 << 20;
+    /** Burst size for the rate search: spead2's default. */
+    private static final long SEARCH_BURST = io.spead4j.send.StreamConfig.DEFAULT_BURST_SIZE;
 
     private UdpLoopbackBench() {
     }
@@ -76,7 +76,7 @@ public final class UdpLoopbackBench {
                 for (int i = 0; i < 6; i++) {
                     double rate = (low + high) / 2;
                     Result r = run(pool, shape, rate, seconds, SEARCH_BURST);
-                    print(String.format(Locale.ROOT, "rate %.2f Gb/s (burst 1 MiB)", rate * 8 / 1e9), r);
+                    print(String.format(Locale.ROOT, "rate %.2f Gb/s (burst 64 KiB)", rate * 8 / 1e9), r);
                     if (r.received() == r.sent()) {
                         low = rate;
                         if (best == null || r.gbps() > best.gbps()) {
