@@ -22,6 +22,7 @@ public final class UdpPcapReader implements AutoCloseable {
     private final PcapFrame frame = new PcapFrame();
     private final UdpFrameDecoder datagram = new UdpFrameDecoder();
     private final long[] rejected = new long[FrameReject.values().length];
+    private final RejectLog rejectLog = new RejectLog(LOG, "pcap frames");
     private long filtered;
     private long accepted;
 
@@ -74,8 +75,8 @@ public final class UdpPcapReader implements AutoCloseable {
             FrameReject why = datagram.decode(frame);
             if (why != FrameReject.OK) {
                 rejected[why.ordinal()]++;
-                if (LOG.isDebugEnabled()) {
-                    LOG.debug("frame {} discarded: {}", reader.framesRead(), why.message());
+                if (rejectLog.next()) {
+                    rejectLog.detail("frame " + reader.framesRead() + ": " + why.message());
                 }
             } else if (!filter.matches(datagram)) {
                 filtered++;
@@ -120,6 +121,7 @@ public final class UdpPcapReader implements AutoCloseable {
     /** Closes the file. */
     @Override
     public void close() throws IOException {
+        rejectLog.summarise();
         reader.close();
     }
 }

@@ -1,6 +1,8 @@
 package io.spead4j.recv;
 
+import io.spead4j.net.RejectLog;
 import io.spead4j.wire.PacketDecoder;
+import org.slf4j.LoggerFactory;
 
 /**
  * The state of one reader batch, spead2's {@code add_packet_state}: the reader's reusable packet decoder,
@@ -10,6 +12,8 @@ import io.spead4j.wire.PacketDecoder;
  */
 final class Batch {
     final PacketDecoder decoder = new PacketDecoder();
+    /** The reader's rate-limited log of rejected packets (its first few at debug, then only counted). */
+    final RejectLog rejects = new RejectLog(LoggerFactory.getLogger(StreamBase.class), "stream reader");
     long packets;
     long completeHeaps;
     long evicted;

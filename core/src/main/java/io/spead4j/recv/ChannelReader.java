@@ -1,5 +1,6 @@
 package io.spead4j.recv;
 
+import io.spead4j.net.RejectLog;
 import io.spead4j.wire.PacketDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,7 @@ class ChannelReader extends Reader {
     private final long maxPacketSize;
     private final ByteBuffer buffer;
     private final MemorySegment segment;
-    private final PcapFileReader.RejectLog rejects;
+    private final RejectLog rejects;
     private int head;
     private int tail;
     private long packetSize;
@@ -54,7 +55,7 @@ class ChannelReader extends Reader {
         this.maxPacketSize = maxPacketSize;
         this.buffer = ByteBuffer.allocateDirect(Math.multiplyExact(maxPacketSize, PACKETS_PER_BUFFER));
         this.segment = MemorySegment.ofBuffer(buffer);
-        this.rejects = new PcapFileReader.RejectLog(LOG, name);
+        this.rejects = new RejectLog(LOG, name);
     }
 
     /**

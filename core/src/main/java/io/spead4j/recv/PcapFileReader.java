@@ -1,5 +1,6 @@
 package io.spead4j.recv;
 
+import io.spead4j.net.RejectLog;
 import io.spead4j.net.FrameReject;
 import io.spead4j.net.UdpFrameDecoder;
 import io.spead4j.net.UdpPcapReader;
@@ -170,58 +171,5 @@ final class PcapFileReader extends Reader {
     @Override
     public String toString() {
         return "PcapFileReader(" + name + ")";
-    }
-
-    /**
-     * Rate-limited debug logging of rejected packets for a reader: the first {@value #DETAILED} are logged one
-     * by one, the rest only counted and reported by {@link #summarise()}.
-     */
-    static final class RejectLog {
-        /** Rejections logged individually. */
-        static final int DETAILED = 10;
-        private final Logger log;
-        private final String source;
-        private long count;
-
-        RejectLog(Logger log, String source) {
-            this.log = log;
-            this.source = source;
-        }
-
-        /** Counts a rejection and logs it if it is among the first few. @param why the reason */
-        void reject(String why) {
-            if (next()) {
-                detail(why);
-            }
-        }
-
-        /**
-         * Counts a rejection whose message costs something to build.
-         *
-         * @return true if the caller should build the message and pass it to {@link #detail}
-         */
-        boolean next() {
-            count++;
-            return count <= DETAILED && log.isDebugEnabled();
-        }
-
-        /** Logs the rejection just counted by {@link #next()}. @param why the reason */
-        void detail(String why) {
-            log.debug("{}: packet rejected: {}{}", source, why,
-                    count == DETAILED ? " (further rejections are only counted)" : "");
-        }
-
-        /** @return rejections so far */
-        long count() {
-            return count;
-        }
-
-        /** Logs how many rejections were not logged individually. */
-        void summarise() {
-            if (count > DETAILED && log.isDebugEnabled()) {
-                log.debug("{}: {} packets rejected in all ({} not logged individually)", source, count,
-                        count - DETAILED);
-            }
-        }
     }
 }

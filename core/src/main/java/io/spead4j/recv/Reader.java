@@ -77,6 +77,7 @@ abstract class Reader {
                 stream.endBatch(b);
             }
         } finally {
+            batch.rejects.summarise();
             synchronized (this) {
                 thread = null;
             }

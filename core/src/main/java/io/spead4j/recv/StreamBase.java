@@ -222,14 +222,12 @@ public abstract class StreamBase implements AutoCloseable {
         PacketDecoder decoder = batch.decoder;
         long size = decoder.decode(segment, offset, length);
         if (size == 0) {
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("packet rejected: {}", decoder.status().message());
-            }
+            batch.rejects.reject(decoder.status().message());
             return 0;
         }
         if (requireExactSize && size != length) {
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("discarding packet due to size mismatch ({} != {})", size, length);
+            if (batch.rejects.next()) {
+                batch.rejects.detail("packet decodes to " + size + " bytes but " + length + " were received");
             }
             return 0;
         }
@@ -251,13 +249,13 @@ public abstract class StreamBase implements AutoCloseable {
         batch.packets++;
         long heapLength = p.heapLength();
         if (heapLength < 0 && !allowUnsized) {
-            LOG.debug("packet rejected because it has no HEAP_LEN");
+            batch.rejects.reject("no HEAP_LENGTH and unsized heaps are not allowed");
             return false;
         }
         if (heapLength > maxHeapSize || (heapLength < 0 && p.payloadOffset() + p.payloadLength() > maxHeapSize)) {
             oversized.incrementAndGet();
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("packet of heap {} rejected: heap larger than maxHeapSize {}", p.heapCnt(), maxHeapSize);
+            if (batch.rejects.next()) {
+                batch.rejects.detail("heap " + p.heapCnt() + " larger than maxHeapSize " + maxHeapSize);
             }
             return false;
         }
@@ -279,7 +277,7 @@ public abstract class StreamBase implements AutoCloseable {
         boolean fresh = false;
         if (slot < 0) {
             if (!allowOutOfOrder && p.payloadOffset() != 0) {
-                LOG.debug("packet rejected because there is a gap in the heap and allowOutOfOrder is false");
+                batch.rejects.reject("a gap in the heap and allowOutOfOrder is false");
                 return false;
             }
             int substream = (int) Long.remainderUnsigned(cnt, substreamCount);
@@ -317,8 +315,8 @@ public abstract class StreamBase implements AutoCloseable {
             }
         } else if (result == LiveHeap.OVERSIZED) {
             oversized.incrementAndGet();
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("packet of heap {} rejected: heap would exceed maxHeapSize or memory is exhausted", cnt);
+            if (batch.rejects.next()) {
+                batch.rejects.detail("heap " + cnt + " would exceed maxHeapSize or memory is exhausted");
             }
             if (fresh) {
                 unlink(slot);

@@ -1,4 +1,4 @@
-package io.spead4j.recv;
+package io.spead4j.net;
 
 import org.junit.jupiter.api.Test;
 import org.slf4j.Marker;
@@ -64,16 +64,16 @@ class RejectLogTest {
     @Test
     void aThousandRejectionsGiveElevenDebugLines() {
         RecordingLogger logger = new RecordingLogger();
-        PcapFileReader.RejectLog log = new PcapFileReader.RejectLog(logger, "capture.pcapng");
+        RejectLog log = new RejectLog(logger, "capture.pcapng");
         for (int i = 0; i < 1000; i++) {
             log.reject("packet does not have required items");
         }
         log.summarise();
         assertThat(log.count()).isEqualTo(1000);
-        assertThat(logger.levels).hasSize(PcapFileReader.RejectLog.DETAILED + 1).containsOnly(Level.DEBUG);
+        assertThat(logger.levels).hasSize(RejectLog.DETAILED + 1).containsOnly(Level.DEBUG);
         assertThat(logger.messages.getFirst())
                 .isEqualTo("capture.pcapng: packet rejected: packet does not have required items");
-        assertThat(logger.messages.get(PcapFileReader.RejectLog.DETAILED - 1))
+        assertThat(logger.messages.get(RejectLog.DETAILED - 1))
                 .endsWith("(further rejections are only counted)");
         assertThat(logger.messages.getLast())
                 .isEqualTo("capture.pcapng: 1000 packets rejected in all (990 not logged individually)");
@@ -82,7 +82,7 @@ class RejectLogTest {
     @Test
     void fewRejectionsNeedNoSummary() {
         RecordingLogger logger = new RecordingLogger();
-        PcapFileReader.RejectLog log = new PcapFileReader.RejectLog(logger, "x");
+        RejectLog log = new RejectLog(logger, "x");
         log.reject("a");
         log.reject("b");
         log.summarise();
