@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,8 @@ import java.util.concurrent.Callable;
  * (a 40-bit timestamp, a float32 matrix, a complex value, a text label), sends heaps of changing values
  * through {@link InprocStream} into an {@link InprocQueue}, and a receive stream reading that queue decodes
  * them into an {@link io.spead4j.ItemGroup}; each heap's updates and the final stream stats are printed.
+ * Then a short tour of the tools: {@code send} into a capture, {@code recv --verify} from it,
+ * {@code dump --decode} of it and {@code bench inproc}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "End-to-end demo over the in-process transport: send described items, receive, print")
@@ -36,6 +40,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--addr-bits", defaultValue = "48", description = "heap address bits (default ${DEFAULT-VALUE})")
     private int addressBits;
+
+    @Option(names = "--no-tools", description = "skip the tour of the tools after the in-process demo")
+    private boolean noTools;
 
     @Override
     public Integer call() throws Exception {
@@ -98,7 +105,38 @@ final class DemoCommand implements Callable<Integer> {
             StreamStats stats = receiver.getStats();
             out.print(stats);
         }
-        return 0;
+        return noTools ? 0 : toolsTour(out);
+    }
+
+    /**
+     * Runs the tools as a user would: spead2_send-style verified heaps written to a capture, received back
+     * from it with verification, the capture's packets decoded, and a short in-process benchmark.
+     */
+    private static int toolsTour(PrintStream out) throws java.io.IOException {
+        Path dir = Files.createTempDirectory("spead4j-demo");
+        Path capture = dir.resolve("demo.pcap");
+        try {
+            String[][] steps = {
+                {"send", "--heaps", "4", "--heap-size", "4096", "--items", "2", "--verify", "--pcap",
+                    capture.toString(), "127.0.0.1:8888"},
+                {"recv", "--verify", "--quiet", capture.toString()},
+                {"dump", "--decode", capture.toString()},
+                {"bench", "inproc", "--bytes", "134217728"},
+            };
+            for (String[] step : steps) {
+                out.println();
+                out.println("$ spead4j " + String.join(" ", step));
+                out.flush();
+                int status = Main.run(step);
+                if (status != 0) {
+                    return status;
+                }
+            }
+            return 0;
+        } finally {
+            Files.deleteIfExists(capture);
+            Files.deleteIfExists(dir);
+        }
     }
 
     private static String show(Object value) {

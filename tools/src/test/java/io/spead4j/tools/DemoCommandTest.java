@@ -29,6 +29,13 @@ class DemoCommandTest {
                 .contains("gain      = (0.5+0.25j)")
                 .contains("Received 4 heaps")
                 .contains("heaps: 4")
-                .contains("packets: 5");
+                .contains("packets: 5")
+                // the tools tour: send into a capture, receive it verified, decode it, benchmark
+                .contains("$ spead4j send --heaps 4")
+                .contains("$ spead4j recv --verify --quiet")
+                .contains("Received 4 heaps")
+                .contains("$ spead4j dump --decode")
+                .contains("frame 0: 127.0.0.1:")
+                .contains("8192-byte heaps in 9000-byte packets:");
     }
 }
