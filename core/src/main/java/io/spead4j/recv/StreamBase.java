@@ -675,7 +675,9 @@ public abstract class StreamBase implements AutoCloseable {
      * Adds a reader of an in-process queue (spead2's {@code add_inproc_reader}): one packet per batch; a
      * packet must decode to exactly its length, else it is dropped (not counted). When the queue is stopped
      * and drained, the stream stops as if it had received a stop item. Several readers (of several streams)
-     * may share a queue; each packet then goes to one of them.
+     * may share a queue; each packet then goes to one of them, so only heaps that fit in one packet are
+     * reassembled. The in-process transport is meant for tests: the queue is unbounded (see
+     * {@link InprocQueue}).
      *
      * @param queue the queue
      */
