@@ -136,11 +136,8 @@ final class BenchCommand implements Runnable {
         @Spec
         private CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--quiet", description = "Print only the final result")
-        boolean quiet;
-
-        @Option(names = "--heap-size", paramLabel = "BYTES", description = "Payload size for heap (default ${DEFAULT-VALUE})")
-        long heapSize = 4194304;
+        @Mixin
+        BenchOptions common = new BenchOptions();
 
         @Option(names = "--passes", paramLabel = "N", description = "spead4j: number of decoding passes (default ${DEFAULT-VALUE})")
         int passes = 100;
@@ -156,7 +153,7 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             CommandLine cl = spec.commandLine();
             String bad = receiver.validate();
-            if (bad == null && (heapSize < 1 || heapSize > Integer.MAX_VALUE - 1024)) {
+            if (bad == null && (common.heapSize < 1 || common.heapSize > Integer.MAX_VALUE - 1024)) {
                 bad = "--heap-size must be in [1, 2^31 - 1025]";
             }
             if (bad == null && passes < 1) {
@@ -168,8 +165,8 @@ final class BenchCommand implements Runnable {
             if (bad != null) {
                 throw new CommandLine.ParameterException(cl, bad);
             }
-            applyPool(receiver, heapSize);
-            long numHeaps = totalBytes / heapSize + 1;
+            applyPool(receiver, common.heapSize);
+            long numHeaps = totalBytes / common.heapSize + 1;
             Path file = Files.createTempFile("spead4j-bench-mem", ".spead");
             double elapsed = 0;
             long size;
@@ -193,7 +190,7 @@ final class BenchCommand implements Runnable {
             }
             double gbps = size * (double) passes / elapsed * 8e-9;
             PrintWriter out = cl.getOut();
-            if (!quiet) {
+            if (!common.quiet) {
                 out.print("Transferred " + size + " bytes in " + CppFormat.general(elapsed) + " seconds\n");
                 out.print(CppFormat.general(gbps) + " Gbps\n");
             } else {
@@ -209,7 +206,7 @@ final class BenchCommand implements Runnable {
             io.spead4j.send.StreamConfig config = new io.spead4j.send.StreamConfig()
                     .withMaxPacketSize(receiver.maxPacketSize());
             io.spead4j.send.Heap heap = new io.spead4j.send.Heap(flavour)
-                    .addItem(ITEM_ID, new byte[(int) heapSize], false);
+                    .addItem(ITEM_ID, new byte[(int) common.heapSize], false);
             io.spead4j.send.Heap end = new io.spead4j.send.Heap(flavour).addEnd();
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                  ChannelStream stream = new ChannelStream(pool, ch, config)) {
@@ -377,11 +374,8 @@ final class BenchCommand implements Runnable {
         @Spec
         private CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--quiet", description = "Print only the final result")
-        boolean quiet;
-
-        @Option(names = "--heap-size", paramLabel = "BYTES", description = "Payload size for heap (default ${DEFAULT-VALUE})")
-        long heapSize = 4194304;
+        @Mixin
+        BenchOptions common = new BenchOptions();
 
         @Option(names = "--multicast", paramLabel = "GROUP:PORT", description = "Multicast group to use, instead of unicast")
         String multicast = "";
@@ -433,7 +427,7 @@ final class BenchCommand implements Runnable {
                     bad = e.getMessage();
                 }
             }
-            if (bad == null && (heapSize < 1 || heapSize > Integer.MAX_VALUE)) {
+            if (bad == null && (common.heapSize < 1 || common.heapSize > Integer.MAX_VALUE)) {
                 bad = "--heap-size out of range";
             }
             if (bad == null && !(runBytes > 0)) {
@@ -442,19 +436,19 @@ final class BenchCommand implements Runnable {
             if (bad != null) {
                 throw new CommandLine.ParameterException(cl, bad);
             }
-            applyPool(receiver, heapSize);
+            applyPool(receiver, common.heapSize);
             PrintWriter out = cl.getOut();
             double bestActual;
-            long numHeaps = (long) (runBytes / heapSize) + 2;
+            long numHeaps = (long) (runBytes / common.heapSize) + 2;
             measureOnce(control, 0.0, numHeaps, 0);
             double[] result = measure(control, 0.0, numHeaps, numHeaps - 1);
             if (result[0] != 0) {
-                if (!quiet) {
+                if (!common.quiet) {
                     out.print("Limited by send speed\n");
                 }
                 bestActual = result[1];
             } else {
-                if (!quiet) {
+                if (!common.quiet) {
                     out.print(String.format(Locale.ROOT, "Send rate: %.3f Gbps\n", result[1] * 8e-9));
                     out.flush();
                 }
@@ -463,9 +457,9 @@ final class BenchCommand implements Runnable {
                 double high = result[1];
                 while (high - low > high * 0.02) {
                     double rate = (low + high) * 0.5;
-                    numHeaps = (long) (Math.max(runBytes, rate) / heapSize) + 2;
+                    numHeaps = (long) (Math.max(runBytes, rate) / common.heapSize) + 2;
                     double[] r = measure(control, rate, numHeaps, numHeaps - 1);
-                    if (!quiet) {
+                    if (!common.quiet) {
                         out.print(String.format(Locale.ROOT, "Rate: %.3f Gbps (%.3f actual): %s\n", rate * 8e-9,
                                 r[1] * 8e-9, r[0] != 0 ? "GOOD" : "BAD"));
                         out.flush();
@@ -479,7 +473,7 @@ final class BenchCommand implements Runnable {
                 }
             }
             double gbps = bestActual * 8e-9;
-            if (quiet) {
+            if (common.quiet) {
                 out.print(CppFormat.general(gbps) + "\n");
             } else {
                 out.print(String.format(Locale.ROOT, "Sustainable rate: %.3f Gbps\n", gbps));
@@ -518,7 +512,7 @@ final class BenchCommand implements Runnable {
                     throw new Main.ToolException(1, "Did not receive 'ready' response");
                 }
                 Flavour flavour = new Flavour(addrBits, receiver.pyspead ? BugCompat.PYSPEAD_0_5_2 : 0);
-                byte[] data = new byte[(int) heapSize];
+                byte[] data = new byte[(int) common.heapSize];
                 io.spead4j.send.Heap heap = new io.spead4j.send.Heap(flavour).addItem(ITEM_ID, data, false);
                 io.spead4j.send.Heap end = new io.spead4j.send.Heap(flavour).addEnd();
                 io.spead4j.send.StreamConfig config = new io.spead4j.send.StreamConfig(receiver.maxPacketSize(),

@@ -6,6 +6,7 @@ import io.spead4j.recv.MemcpyFunction;
 import io.spead4j.recv.RingStreamConfig;
 import io.spead4j.recv.StreamBase;
 import io.spead4j.recv.StreamConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -68,19 +69,14 @@ final class ReceiverOptions {
     @Option(names = "--memcpy-nt", description = "Use non-temporal memcpy")
     boolean memcpyNt;
 
-    @Option(names = "--ibv", description = "Use ibverbs (not supported by spead4j)")
-    boolean ibv;
-
-    @Option(names = "--ibv-vector", paramLabel = "N", description = "Interrupt vector (not supported by spead4j)")
-    Integer ibvVector;
-
-    @Option(names = "--ibv-max-poll", paramLabel = "N", description = "Maximum polls in a row (not supported by spead4j)")
-    Integer ibvMaxPoll;
+    @Mixin
+    IbverbsOptions ibverbs = new IbverbsOptions();
 
     /** @return a reason the options cannot be used, or null */
     String validate() {
-        if (ibv || ibvVector != null || ibvMaxPoll != null) {
-            return "ibverbs (--ibv, --ibv-vector, --ibv-max-poll) is not supported by spead4j; use UDP or TCP";
+        String ibverbs = this.ibverbs.validate();
+        if (ibverbs != null) {
+            return ibverbs;
         }
         if (concurrentHeaps < 1) {
             return "--concurrent-heaps must be at least 1";

@@ -11,6 +11,7 @@ import io.spead4j.send.RateMethod;
 import io.spead4j.send.StreamConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -92,14 +93,8 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--ttl", paramLabel = "N", description = "TTL for multicast target (default ${DEFAULT-VALUE})")
     int ttl = 1;
 
-    @Option(names = "--ibv", description = "Use ibverbs (not supported by spead4j)")
-    boolean ibv;
-
-    @Option(names = "--ibv-vector", paramLabel = "N", description = "Interrupt vector (not supported by spead4j)")
-    Integer ibvVector;
-
-    @Option(names = "--ibv-max-poll", paramLabel = "N", description = "Maximum polls in a row (not supported by spead4j)")
-    Integer ibvMaxPoll;
+    @Mixin
+    IbverbsOptions ibverbs = new IbverbsOptions();
 
     @Option(names = "--pcap", paramLabel = "FILE",
             description = "spead4j: write the packets as UDP frames to a pcap file instead of sending them")
@@ -128,8 +123,9 @@ final class SendCommand implements Callable<Integer> {
         if (destinations.size() > 1 && tcp) {
             return "only one destination is supported with TCP";
         }
-        if (ibv || ibvVector != null || ibvMaxPoll != null) {
-            return "ibverbs (--ibv, --ibv-vector, --ibv-max-poll) is not supported by spead4j; use UDP or TCP";
+        String ibverbs = this.ibverbs.validate();
+        if (ibverbs != null) {
+            return ibverbs;
         }
         if (items < 1) {
             return "--items must be at least 1";
