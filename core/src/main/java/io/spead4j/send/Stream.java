@@ -427,11 +427,15 @@ public abstract class Stream implements AutoCloseable {
 
     /**
      * Flushes, then stops the writer. Later sends throw {@link IllegalStateException}. Idempotent. The
-     * transport's destination (channel, queue) is not closed; a transport owning resources (a socket)
-     * overrides this, calls {@code super.close()} first, then releases them.
+     * transport's destination (channel, queue) is not closed; a transport owning a socket overrides this
+     * with {@link #closeAndRelease}.
      */
     @Override
     public void close() {
+        closeWriter();
+    }
+
+    private void closeWriter() {
         flush();
         lock.lock();
         try {
@@ -439,6 +443,21 @@ public abstract class Stream implements AutoCloseable {
             workAvailable.signalAll();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * For transports owning a socket: {@link #close()} (flush, stop the writer), then close the socket,
+     * logging a failure at debug.
+     *
+     * @param socket the transport's channel
+     */
+    protected final void closeAndRelease(java.nio.channels.Channel socket) {
+        closeWriter();
+        try {
+            socket.close();
+        } catch (java.io.IOException e) {
+            LOG.debug("closing {} failed", socket, e);
         }
     }
 

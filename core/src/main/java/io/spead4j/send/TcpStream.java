@@ -136,11 +136,6 @@ public final class TcpStream extends Stream {
     /** Flushes and stops the writer (see {@link Stream#close()}), then closes the connection. */
     @Override
     public void close() {
-        super.close();
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.debug("closing TCP socket failed", e);
-        }
+        closeAndRelease(channel);
     }
 }

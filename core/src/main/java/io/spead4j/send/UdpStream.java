@@ -225,11 +225,6 @@ public final class UdpStream extends Stream {
     /** Flushes and stops the writer (see {@link Stream#close()}), then closes the socket. */
     @Override
     public void close() {
-        super.close();
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.debug("closing UDP socket failed", e);
-        }
+        closeAndRelease(channel);
     }
 }
