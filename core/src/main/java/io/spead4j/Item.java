@@ -484,7 +484,7 @@ public final class Item {
             int length = (int) e.bits();
             long raw = reader.read(length);
             Object field = switch (e.code()) {
-                case 'u' -> raw;
+                case 'u' -> NdArray.unsignedValue(raw); // a Long, or a BigInteger for 64 bits from 2^63
                 case 'i' -> length < 64 ? (raw << (64 - length)) >> (64 - length) : raw;
                 case 'b' -> raw != 0;
                 case 'c' -> String.valueOf((char) raw);
@@ -728,6 +728,12 @@ public final class Item {
             int length = (int) e.bits();
             long raw = switch (e.code()) {
                 case 'u' -> {
+                    if (field instanceof BigInteger big && length == 64) {
+                        if (big.signum() < 0 || big.bitLength() > 64) {
+                            throw new IllegalArgumentException(big + " is out of range for u" + length);
+                        }
+                        yield big.longValue();
+                    }
                     long x = integerField(field, e);
                     if (x < 0 || (length < 64 && x >= (1L << length))) {
                         throw new IllegalArgumentException(x + " is out of range for u" + length);
@@ -782,6 +788,8 @@ public final class Item {
             case Short s -> s;
             case Byte b -> b;
             case Boolean b -> b ? 1 : 0;
+            case BigInteger b when b.bitLength() <= 63 -> b.longValue();
+            case BigInteger b -> throw new IllegalArgumentException(b + " is out of range for " + e.code() + e.bits());
             default -> throw new IllegalArgumentException("Item " + name + ": field " + e + " needs an integer, got "
                     + NdArray.describe(field));
         };
