@@ -16,13 +16,19 @@ import java.util.Objects;
  * <p>Values, as produced by {@link #setFromRaw} and accepted by {@link #setValue} / {@link #toBuffer}:
  * <ul>
  * <li>numpy-typed data (dtype items, and format items whose fields are all byte-aligned standard types):
- *     an {@link NdArray} viewing the received bytes (byte order as on the wire, no copy); a shape of
- *     {@code ()} gives the scalar element instead: {@code Long}, {@code Double}, {@code Boolean},
- *     {@link Complex}, {@code String} ({@code S}) or {@code List<Object>} (record);</li>
+ *     an {@link NdArray} holding a copy of the received bytes (byte order as on the wire), or viewing them
+ *     with the zero-copy opt-in ({@link #setFromRaw(RawItem, boolean)}); a shape of {@code ()} gives the
+ *     scalar element instead: {@code Long} (a {@link BigInteger} for a {@code u8} value of 2^63 or more),
+ *     {@code Double}, {@code Boolean}, {@link Complex}, {@code String} ({@code S}) or {@code List<Object>}
+ *     (record);</li>
  * <li>a one-dimensional {@code [('c', 8)]} item: a {@code String} (NUL bytes dropped);</li>
  * <li>odd-width format items (bit-level path): a {@code Long} / {@code Boolean} / ... for shape {@code ()}, else
- *     nested {@code List<Object>} (records are {@code List<Object>} of their fields).</li>
+ *     nested {@code List<Object>} (records are {@code List<Object>} of their fields; a {@code ('u', 64)} field
+ *     of 2^63 or more is a {@link BigInteger}).</li>
  * </ul>
+ * Unsigned values are never negative. For sending, a {@code u8} element or a {@code ('u', 64)} field also
+ * accepts a {@link BigInteger} from 0 to 2^64 - 1 (and, as the bit pattern, a negative {@code long} for
+ * a {@code u8} dtype element, which {@link NdArray#getLong} returns for such values).
  * For sending, arrays may also be given as nested {@code List}s, Java primitive arrays ({@code long[]},
  * {@code int[]}, {@code double[]}, ...) or {@code Object[]}, scalars as boxed numbers, and 1-D character items
  * as a {@code String} or {@code byte[]}. Not thread-safe.
@@ -291,7 +297,16 @@ public final class Item {
         return true;
     }
 
-    /** @return the current value, or null if none was set */
+    /**
+     * The current value. A value decoded from a received heap ({@link ItemGroup#update}, {@link #setFromRaw})
+     * owns its data and reads the same for as long as it is referenced, whatever happens to the heap; only
+     * with the zero-copy opt-in ({@link ItemGroup#zeroCopy(boolean)}, {@link #setFromRaw(RawItem, boolean)})
+     * is an {@link NdArray} value a view of the heap's memory, valid until the heap is released. Unsigned
+     * integers are never negative: a {@code u8} element is a {@code Long} below 2^63 and a
+     * {@link BigInteger} from 2^63 to 2^64 - 1 (see {@link NdArray}).
+     *
+     * @return the current value, or null if none was set
+     */
     public Object value() {
         return value;
     }
@@ -335,17 +350,36 @@ public final class Item {
 
     /**
      * Decodes a received raw item into this item's value (spead2's {@code set_from_raw}), incrementing the
-     * version. Numpy-typed data views the raw bytes without copying: the first bytes of an addressed item, the
-     * last bytes of an immediate. Extra bytes are ignored.
+     * version: {@link #setFromRaw(RawItem, boolean) setFromRaw(raw, false)}. The value owns its bytes, so it
+     * stays valid after the heap is released.
      *
      * @param raw the raw item
      * @throws IllegalArgumentException if the bytes do not fit the descriptor (the value is then unchanged)
      */
     public void setFromRaw(RawItem raw) {
-        setValue(decode(raw));
+        setFromRaw(raw, false);
     }
 
-    private Object decode(RawItem raw) {
+    /**
+     * Decodes a received raw item into this item's value (spead2's {@code set_from_raw}), incrementing the
+     * version. The data are the first bytes of an addressed item, the last bytes of an immediate; extra bytes
+     * are ignored.
+     *
+     * <p>Without {@code zeroCopy}, an {@link NdArray} value is a copy of the raw bytes, valid for as long as it
+     * is referenced. With {@code zeroCopy}, it views the raw item's memory (no copy, no allocation of the data):
+     * it is valid only until the heap the raw item came from is released ({@link io.spead4j.recv.Heap#release()}),
+     * after which a recycling allocator such as {@link MemoryPool} hands that memory to another heap. Scalars,
+     * strings and bit-level values are always decoded into new Java objects.
+     *
+     * @param raw the raw item
+     * @param zeroCopy true to view the raw item's memory instead of copying it
+     * @throws IllegalArgumentException if the bytes do not fit the descriptor (the value is then unchanged)
+     */
+    public void setFromRaw(RawItem raw, boolean zeroCopy) {
+        setValue(decode(raw, zeroCopy));
+    }
+
+    private Object decode(RawItem raw, boolean zeroCopy) {
         ByteBuffer bytes = raw.value().slice(); // index 0 = first value byte, whatever the position
         int len = raw.length();
         if (path == Path.NUMPY) {
@@ -380,7 +414,7 @@ public final class Item {
             if (shape.length == 1 && format != null && format.isString()) {
                 return joinCharacters(array.toNested());
             }
-            return array;
+            return zeroCopy ? array : array.copy();
         }
         FormatEntry first = format.entries().get(0);
         if (path == Path.IMMEDIATE && raw.immediate() && (long) len * 8 == first.bits()) {
@@ -450,7 +484,7 @@ public final class Item {
             int length = (int) e.bits();
             long raw = reader.read(length);
             Object field = switch (e.code()) {
-                case 'u' -> raw;
+                case 'u' -> NdArray.unsignedValue(raw); // a Long, or a BigInteger for 64 bits from 2^63
                 case 'i' -> length < 64 ? (raw << (64 - length)) >> (64 - length) : raw;
                 case 'b' -> raw != 0;
                 case 'c' -> String.valueOf((char) raw);
@@ -694,6 +728,12 @@ public final class Item {
             int length = (int) e.bits();
             long raw = switch (e.code()) {
                 case 'u' -> {
+                    if (field instanceof BigInteger big && length == 64) {
+                        if (big.signum() < 0 || big.bitLength() > 64) {
+                            throw new IllegalArgumentException(big + " is out of range for u" + length);
+                        }
+                        yield big.longValue();
+                    }
                     long x = integerField(field, e);
                     if (x < 0 || (length < 64 && x >= (1L << length))) {
                         throw new IllegalArgumentException(x + " is out of range for u" + length);
@@ -748,6 +788,8 @@ public final class Item {
             case Short s -> s;
             case Byte b -> b;
             case Boolean b -> b ? 1 : 0;
+            case BigInteger b when b.bitLength() <= 63 -> b.longValue();
+            case BigInteger b -> throw new IllegalArgumentException(b + " is out of range for " + e.code() + e.bits());
             default -> throw new IllegalArgumentException("Item " + name + ": field " + e + " needs an integer, got "
                     + NdArray.describe(field));
         };

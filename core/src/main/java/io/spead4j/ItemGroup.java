@@ -25,6 +25,15 @@ import java.util.Set;
  * over the new item's value if it has one). Otherwise the items with that id and that name are removed and
  * the new one is inserted with a version above theirs ("Descriptor replacement"). {@link #keys()} and
  * {@link #values()} follow insertion order; a replaced item moves to the end. Not thread-safe.
+ *
+ * <p><b>Value lifetime.</b> By default the values {@link #update} sets own their data: array values are copied
+ * out of the heap (one copy per item per heap), so a value the user keeps reads the same for as long as it is
+ * referenced, after {@link io.spead4j.recv.Heap#release()} and whatever heaps arrive next, even when the
+ * heap's memory came from a {@link MemoryPool} and is reused. spead2's numpy values are views that keep the
+ * heap alive; Java has no such reference counting, so spead4j copies instead. {@link #zeroCopy(boolean)
+ * zeroCopy(true)} opts out of the copy: array values then view the heap's memory (no copy, no allocation of
+ * the data) and are valid only until that heap is released; copy what must outlive it with
+ * {@link NdArray#copy()}. Scalar, string and bit-level values are new Java objects either way.
  */
 public final class ItemGroup {
     private static final Logger LOG = LoggerFactory.getLogger(ItemGroup.class);
@@ -88,6 +97,7 @@ public final class ItemGroup {
     private final Map<Long, Item> byId = new LinkedHashMap<>();
     private long failures;
     private long unknownItems;
+    private boolean zeroCopy;
 
     /** Creates an empty group. */
     public ItemGroup() {
@@ -188,7 +198,26 @@ public final class ItemGroup {
     }
 
     /**
-     * Applies a received heap: its descriptors, then its items (see the class doc).
+     * Chooses how {@link #update} decodes array values (see "Value lifetime" in the class doc).
+     *
+     * @param enabled false (the default): array values are copies that stay valid for as long as they are
+     *     referenced; true: array values are views of the heap's memory, valid only until the heap is released
+     *     ({@link io.spead4j.recv.Heap#release()}), and a recycling allocator may then overwrite them
+     * @return this group
+     */
+    public ItemGroup zeroCopy(boolean enabled) {
+        zeroCopy = enabled;
+        return this;
+    }
+
+    /** @return true if {@link #update} sets array values that view the heap's memory (see {@link #zeroCopy}) */
+    public boolean isZeroCopy() {
+        return zeroCopy;
+    }
+
+    /**
+     * Applies a received heap: its descriptors, then its items (see the class doc). Array values are copies,
+     * or views of the heap's memory valid until it is released if {@link #zeroCopy(boolean)} is on.
      *
      * @param heap the heap
      * @return the items updated from this heap by name, in item order, with the failures
@@ -218,7 +247,7 @@ public final class ItemGroup {
                 continue;
             }
             try {
-                item.setFromRaw(raw);
+                item.setFromRaw(raw, zeroCopy);
             } catch (IllegalArgumentException e) {
                 failures++;
                 errors.add(new Failure(raw.id(), item.name(), false, e.getMessage()));

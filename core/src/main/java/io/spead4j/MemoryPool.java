@@ -12,6 +12,11 @@ import java.util.Objects;
  * buffers, otherwise to the underlying allocator. {@code initial} buffers are allocated up front; with
  * {@code lowWater > 0}, whenever an allocation leaves fewer than {@code lowWater} free buffers, a background
  * thread refills the stack to {@code initial}. Thread-safe.
+ *
+ * <p>A received heap's buffer returns to the pool at {@link io.spead4j.recv.Heap#release()} and is then
+ * overwritten by a later heap: the heap's raw items, and values decoded with {@link ItemGroup#zeroCopy(boolean)
+ * zero-copy}, must not be read after the release. The values {@link ItemGroup#update} sets by default are
+ * copies and are not affected.
  */
 public final class MemoryPool implements MemoryAllocator {
     private final long lower;

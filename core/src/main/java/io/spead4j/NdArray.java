@@ -1,5 +1,7 @@
 package io.spead4j;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -10,16 +12,23 @@ import java.util.Objects;
 /**
  * A typed, immutable n-dimensional view of bytes, the Java counterpart of the numpy arrays spead2's Python
  * layer produces: a {@link DType}, a shape, a storage order (C = row-major, F = column-major) and the bytes.
- * Received values view the heap's memory without copying (use {@link #copy()} to detach them, for example
- * before the heap's memory goes back to a recycling allocator).
+ * An array is only as stable as its bytes: the values {@link ItemGroup#update} sets own a copy of the heap's
+ * data, while a zero-copy value ({@link ItemGroup#zeroCopy(boolean)}) or an array {@link #wrap wrapping} a
+ * buffer views that memory, and is valid only as long as the memory is (a received heap's until
+ * {@link io.spead4j.recv.Heap#release()}; use {@link #copy()} to detach it).
  *
  * <p>Indexes are logical (numpy's): {@code getLong(i, j)} reads element {@code [i][j]} whatever the storage
  * order. The {@code toXxxArray()} methods list elements in logical row-major (C) order. Element values map to
- * Java as: bool → {@code Boolean}, signed and unsigned integers → {@code Long} ({@code u8} values above
- * {@link Long#MAX_VALUE} wrap to negative, and negative longs are stored into {@code u8} as that bit pattern;
- * use {@link Long#toUnsignedString(long)}), floats → {@code Double},
- * complex → {@link Complex}, {@code S} → {@code String} (ISO-8859-1, trailing NULs dropped as numpy does),
- * records → {@code List<Object>} of their fields.
+ * Java as: bool → {@code Boolean}, signed integers → {@code Long}, unsigned integers → their unsigned value,
+ * never negative: a {@code Long}, except {@code u8} values from 2^63 to 2^64 - 1, which are {@link BigInteger}s
+ * (as numpy's {@code tolist()} gives Python ints), floats → {@code Double}, complex → {@link Complex},
+ * {@code S} → {@code String} (ISO-8859-1, trailing NULs dropped as numpy does), records → {@code List<Object>}
+ * of their fields. So {@link #get}, {@link #toNested()}, {@link #toString()} and {@link #equals} see unsigned
+ * values. The primitive accessors {@link #getLong} and {@link #toLongArray()} return the 64 bits of a
+ * {@code u8} element as they are (negative from 2^63 up, like {@link #getUnsignedLong}; use
+ * {@link Long#toUnsignedString(long)}, {@link Long#compareUnsigned}), {@link #getBigInteger} the exact value.
+ * When storing, a {@code u8} element accepts a {@link BigInteger} from 0 to 2^64 - 1 or, as its bit pattern,
+ * any {@code long}.
  */
 public final class NdArray {
     /** Storage order of a multi-dimensional array. */
@@ -277,9 +286,60 @@ public final class NdArray {
         return read(data, offsetOfFlat(flat), dtype);
     }
 
-    /** @return an integer or bool element as a long @param index indices */
+    /**
+     * @return an integer or bool element as a long: the value, except that a {@code u8} element of 2^63 or
+     *     more comes back as its bit pattern, a negative long (see {@link #getUnsignedLong})
+     * @param index indices
+     * @throws IllegalStateException if the type does not hold integers
+     */
     public long getLong(long... index) {
-        return asLong(get(index));
+        requireIntegers();
+        return integerAt(offsetOf(index));
+    }
+
+    /**
+     * Reads an unsigned or bool element as the 64 bits of its unsigned value: equal to the value up to
+     * {@link Long#MAX_VALUE}, negative for a {@code u8} element from 2^63 to 2^64 - 1 (read it with
+     * {@link Long#toUnsignedString(long)}, {@link Long#compareUnsigned}, {@link Long#divideUnsigned}).
+     *
+     * @param index indices
+     * @return the unsigned value's bits
+     * @throws IllegalStateException if the type is not unsigned or bool
+     */
+    public long getUnsignedLong(long... index) {
+        if (dtype.kind() != DType.KIND_UINT && dtype.kind() != DType.KIND_BOOL) {
+            throw new IllegalStateException("dtype " + dtype + " is not unsigned (use getLong)");
+        }
+        return integerAt(offsetOf(index));
+    }
+
+    /**
+     * @return an integer or bool element as its exact value: 0 .. 2^64 - 1 for {@code u8}
+     * @param index indices
+     * @throws IllegalStateException if the type does not hold integers
+     */
+    public BigInteger getBigInteger(long... index) {
+        requireIntegers();
+        long bits = integerAt(offsetOf(index));
+        return dtype.kind() == DType.KIND_UINT ? unsignedBigInteger(bits) : BigInteger.valueOf(bits);
+    }
+
+    private void requireIntegers() {
+        char kind = dtype.kind();
+        if (kind != DType.KIND_INT && kind != DType.KIND_UINT && kind != DType.KIND_BOOL) {
+            throw new IllegalStateException("dtype " + dtype + " does not hold integers");
+        }
+    }
+
+    /** @return {@code bits} read as an unsigned 64-bit number */
+    static BigInteger unsignedBigInteger(long bits) {
+        BigInteger value = BigInteger.valueOf(bits);
+        return bits >= 0 ? value : value.add(BigInteger.ONE.shiftLeft(64));
+    }
+
+    /** @return the boxed unsigned value of 64 bits: a {@code Long} below 2^63, else a {@link BigInteger} */
+    static Object unsignedValue(long bits) {
+        return bits >= 0 ? (Object) bits : unsignedBigInteger(bits);
     }
 
     /** @return a numeric element as a double @param index indices */
@@ -302,12 +362,12 @@ public final class NdArray {
         return v instanceof Complex c ? c : new Complex(asDouble(v), 0);
     }
 
-    /** @return the elements as longs in logical row-major order (integer and bool types) */
+    /**
+     * @return the elements as longs in logical row-major order (integer and bool types); {@code u8} elements of
+     *     2^63 or more as their bit pattern (negative), as {@link #getLong}
+     */
     public long[] toLongArray() {
-        char kind = dtype.kind();
-        if (kind != DType.KIND_INT && kind != DType.KIND_UINT && kind != DType.KIND_BOOL) {
-            throw new IllegalStateException("dtype " + dtype + " does not hold integers");
-        }
+        requireIntegers();
         long[] out = new long[size];
         for (int i = 0; i < size; i++) {
             out[i] = integerAt(offsetOfFlat(i));
@@ -387,23 +447,15 @@ public final class NdArray {
         return out;
     }
 
-    private long asLong(Object v) {
-        if (v instanceof Long l) {
-            return l;
-        }
-        if (v instanceof Boolean b) {
-            return b ? 1 : 0;
-        }
-        throw new IllegalStateException("dtype " + dtype + " does not hold integers");
-    }
-
     private double asDouble(Object v) {
         if (v instanceof Double d) {
             return d;
         }
         if (v instanceof Long l) {
-            return dtype.kind() == DType.KIND_UINT && l < 0
-                    ? new java.math.BigDecimal(Long.toUnsignedString(l)).doubleValue() : l;
+            return l;
+        }
+        if (v instanceof BigInteger big) {
+            return new BigDecimal(big).doubleValue();
         }
         if (v instanceof Boolean b) {
             return b ? 1 : 0;
@@ -429,7 +481,7 @@ public final class NdArray {
                     case 1 -> (long) (b.get(offset) & 0xff);
                     case 2 -> (long) (b.getShort(offset) & 0xffff);
                     case 4 -> b.getInt(offset) & 0xffffffffL;
-                    default -> b.getLong(offset);
+                    default -> unsignedValue(b.getLong(offset));
                 };
             case DType.KIND_FLOAT:
                 return switch (type.itemsize()) {
@@ -541,8 +593,14 @@ public final class NdArray {
             case Short s -> s;
             case Byte b -> b;
             case Boolean b -> b ? 1 : 0;
-            case java.math.BigInteger big when type.kind() == DType.KIND_UINT && type.itemsize() == 8
-                    && big.signum() >= 0 && big.bitLength() <= 64 -> big.longValue();
+            case BigInteger big -> {
+                boolean fits = type.kind() == DType.KIND_UINT
+                        ? big.signum() >= 0 && big.bitLength() <= type.itemsize() * 8 : big.bitLength() <= 63;
+                if (!fits) {
+                    throw new IllegalArgumentException(big + " is out of range for " + type);
+                }
+                yield big.longValue(); // for u8, the bit pattern of values from 2^63
+            }
             default -> throw new IllegalArgumentException("cannot store " + describe(value) + " as " + type
                     + " (an integer is needed)");
         };
@@ -570,6 +628,7 @@ public final class NdArray {
             case Short s -> s;
             case Byte b -> b;
             case Boolean b -> b ? 1 : 0;
+            case BigInteger big -> new BigDecimal(big).doubleValue();
             default -> throw new IllegalArgumentException("cannot store " + describe(value) + " as " + type);
         };
     }
@@ -578,7 +637,10 @@ public final class NdArray {
         return value == null ? "null" : value.getClass().getSimpleName() + " " + value;
     }
 
-    /** Arrays are equal when dtype, shape and every element are equal (storage order does not matter). */
+    /**
+     * Arrays are equal when dtype, shape and every element are equal (storage order does not matter); elements
+     * compare as the boxed values of {@link #get}, so unsigned ones as unsigned numbers.
+     */
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof NdArray a) || !a.dtype.equals(dtype) || !Arrays.equals(a.shape, shape)) {
@@ -601,7 +663,7 @@ public final class NdArray {
         return h;
     }
 
-    /** @return a short description: dtype, shape, order and up to 8 elements */
+    /** @return a short description: dtype, shape, order and up to 8 elements (unsigned ones in unsigned decimal) */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("NdArray(").append(dtype).append(", ")

@@ -460,12 +460,16 @@ class ItemTest {
     void copiesAreIndependentOfTheReceivedBytes() {
         byte[] raw = {1, 2};
         Item x = Item.ofDType(1, "x", "", new long[] {2}, DType.UINT8);
-        x.setFromRaw(addressed(1, raw));
+        x.setFromRaw(addressed(1, raw), true); // zero-copy: a view
         NdArray view = (NdArray) x.value();
         NdArray copy = view.copy();
+        Item y = Item.ofDType(1, "y", "", new long[] {2}, DType.UINT8);
+        y.setFromRaw(addressed(1, raw)); // the default: a copy
+        NdArray decodedCopy = (NdArray) y.value();
         raw[0] = 42;
         assertThat(view.getLong(0)).isEqualTo(42);
         assertThat(copy.getLong(0)).isEqualTo(1);
+        assertThat(decodedCopy.getLong(0)).isEqualTo(1);
         assertThat(Arrays.equals(copy.toBytes(), new byte[] {1, 2})).isTrue();
     }
 }

@@ -2,6 +2,7 @@ package io.spead4j;
 
 import org.junit.jupiter.api.Test;
 
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -69,5 +70,64 @@ class NdArrayTest {
         assertThatIllegalArgumentException().isThrownBy(() -> a.getLong(0, 0));
         assertThatThrownBy(() -> NdArray.ofDoubles(DType.parse("<f4"), new long[] {1}, 1).getLong(0))
                 .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void unsignedElementsAreNeverNegative() {
+        BigInteger twoTo63 = BigInteger.ONE.shiftLeft(63);
+        BigInteger maxU64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+        DType u8 = DType.parse("<u8");
+        NdArray fromBits = NdArray.ofLongs(u8, new long[] {3}, Long.MIN_VALUE, -1, 7);
+        NdArray fromBig = NdArray.fromElements(u8, new long[] {3}, NdArray.Order.C,
+                List.of(twoTo63, maxU64, BigInteger.valueOf(7)));
+        assertThat(fromBits).isEqualTo(fromBig).hasSameHashCodeAs(fromBig);
+        assertThat(fromBits.get(0)).isEqualTo(twoTo63);
+        assertThat(fromBits.getFlat(2)).isEqualTo(7L);
+        assertThat(fromBits.toNested()).isEqualTo(List.of(twoTo63, maxU64, 7L));
+        assertThat(fromBits.toString()).isEqualTo("NdArray(<u8, (3,), C, [9223372036854775808, 18446744073709551615, 7])");
+        assertThat(fromBits.getLong(1)).isEqualTo(-1L);
+        assertThat(fromBits.getUnsignedLong(0)).isEqualTo(Long.MIN_VALUE);
+        assertThat(Long.toUnsignedString(fromBits.getUnsignedLong(1))).isEqualTo("18446744073709551615");
+        assertThat(fromBits.getBigInteger(1)).isEqualTo(maxU64);
+        assertThat(fromBits.toLongArray()).containsExactly(Long.MIN_VALUE, -1, 7);
+        assertThat(fromBits.getDouble(0)).isEqualTo(9.223372036854775808E18);
+        assertThat(fromBits.convert(DType.parse("<f8"), NdArray.Order.C).toDoubleArray())
+                .containsExactly(9.223372036854775808E18, 1.8446744073709552E19, 7.0);
+        assertThat(fromBits.convert(DType.parse(">u8"), NdArray.Order.C)).isEqualTo(fromBig.convert(DType.parse(">u8"),
+                NdArray.Order.C));
+
+        NdArray u4 = NdArray.ofLongs(DType.parse("<u4"), new long[] {1}, 0xffffffffL);
+        NdArray u2 = NdArray.ofLongs(DType.parse(">u2"), new long[] {1}, 0xffff);
+        NdArray u1 = NdArray.ofLongs(DType.UINT8, new long[] {1}, 0xff);
+        assertThat(u4.get(0)).isEqualTo(4294967295L);
+        assertThat(u4.getUnsignedLong(0)).isEqualTo(4294967295L);
+        assertThat(u4.getBigInteger(0)).isEqualTo(BigInteger.valueOf(4294967295L));
+        assertThat(u2.getLong(0)).isEqualTo(65535L);
+        assertThat(u1.toNested()).isEqualTo(List.of(255L));
+        assertThat(u4 + " " + u2 + " " + u1).doesNotContain("-");
+
+        NdArray i8 = NdArray.ofLongs(DType.parse("<i8"), new long[] {1}, -1);
+        assertThat(i8.get(0)).isEqualTo(-1L);
+        assertThat(i8.getBigInteger(0)).isEqualTo(BigInteger.ONE.negate());
+        assertThatThrownBy(() -> i8.getUnsignedLong(0)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> NdArray.ofDoubles(DType.parse("<f8"), new long[] {1}, 1.5).getBigInteger(0))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void bigIntegerElementsAreRangeChecked() {
+        BigInteger twoTo64 = BigInteger.ONE.shiftLeft(64);
+        assertThat(NdArray.fromElements(DType.parse("<i4"), new long[] {1}, NdArray.Order.C,
+                List.of(BigInteger.valueOf(-5))).getLong(0)).isEqualTo(-5);
+        assertThat(NdArray.fromElements(DType.parse("<f8"), new long[] {1}, NdArray.Order.C,
+                List.of(twoTo64)).getDouble(0)).isEqualTo(1.8446744073709552E19);
+        for (Object bad : List.of(twoTo64, BigInteger.ONE.negate())) {
+            assertThatIllegalArgumentException().isThrownBy(() -> NdArray.fromElements(DType.parse("<u8"),
+                    new long[] {1}, NdArray.Order.C, List.of(bad)));
+        }
+        assertThatIllegalArgumentException().isThrownBy(() -> NdArray.fromElements(DType.parse("<u4"),
+                new long[] {1}, NdArray.Order.C, List.of(BigInteger.ONE.shiftLeft(32))));
+        assertThatIllegalArgumentException().isThrownBy(() -> NdArray.fromElements(DType.parse("<i8"),
+                new long[] {1}, NdArray.Order.C, List.of(BigInteger.ONE.shiftLeft(63))));
     }
 }

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * A contiguous received heap, spead2's {@code recv::Heap}: items (views of the heap's payload memory) and
  * the descriptors it carries. The payload comes from the stream's {@link MemoryAllocator}; call
  * {@link #release()} when done to give it back (needed for a {@link io.spead4j.MemoryPool} to reuse it;
- * with the plain allocator the garbage collector reclaims it anyway). Item views must not be used after
- * {@link #release()}.
+ * with the plain allocator the garbage collector reclaims it anyway). The raw item views ({@link #items()})
+ * must not be used after {@link #release()}; values decoded by {@link io.spead4j.ItemGroup#update} are
+ * copies that stay valid (unless the group's zero-copy opt-in is on).
  */
 public final class Heap extends HeapBase implements DecodedHeap {
     private final AtomicReference<MemorySegment> payload;
@@ -134,8 +135,13 @@ public final class Heap extends HeapBase implements DecodedHeap {
     }
 
     /**
-     * Gives the payload memory back to the stream's allocator. Idempotent. Item values must not be read
-     * afterwards.
+     * Gives the payload memory back to the stream's allocator, which may hand it to the next heap (a
+     * {@link io.spead4j.MemoryPool} does). Idempotent. Afterwards the raw items ({@link #items()}) and every
+     * value viewing them must not be read: a {@link io.spead4j.MemoryPool} reuses the memory, so they may show
+     * another heap's data. Values set by {@link io.spead4j.ItemGroup#update} (and
+     * {@link io.spead4j.Item#setFromRaw(RawItem)}) are copies and stay valid; only values decoded with the
+     * zero-copy opt-in ({@link io.spead4j.ItemGroup#zeroCopy(boolean)},
+     * {@link io.spead4j.Item#setFromRaw(RawItem, boolean)}) view this memory and end with the release.
      */
     public void release() {
         MemorySegment p = payload.getAndSet(null);

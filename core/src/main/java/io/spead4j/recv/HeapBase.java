@@ -15,7 +15,7 @@ import java.util.List;
  * {@link IncompleteHeap}. Items are in spead2's order (SPEAD2-BEHAVIOUR.md §2.9): the stored pointers are
  * stable-sorted by (mode bit, low A bits), so addressed items come first by address, then immediates by
  * value; NULL (id 0) pointers and zero-length addressed items are left out. Item values are read-only views
- * of the heap's memory, not copies.
+ * of the heap's memory, not copies: those of a {@link Heap} are valid until {@link Heap#release()}.
  */
 public abstract sealed class HeapBase permits Heap, IncompleteHeap {
     private final long cnt;
