@@ -6,7 +6,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -533,55 +532,73 @@ public abstract class Stream implements AutoCloseable {
     /**
      * The writer was killed by {@code cause}: marks the stream failed (later sends fail at once), fails every
      * group queued or in flight, including any whose completion was under way, and wakes flushers. The
-     * failure is not rethrown: it is logged here, once.
+     * failure is not rethrown: it is logged here, once. Allocates (almost) nothing and logs last, so that
+     * even an {@link OutOfMemoryError} does not leave a future pending.
      */
     private void writerDied(Throwable cause) {
-        LOG.error("send stream writer died; failing every queued heap and every later send", cause);
-        IOException failure = new IOException("the send stream's writer died: " + cause, cause);
-        List<CompletableFuture<?>> orphans = new ArrayList<>();
-        for (int i = 0; i < doneFutures.length; i++) {
-            if (doneFutures[i] != null) {
-                orphans.add(doneFutures[i]);
-                doneFutures[i] = null;
-            }
-            doneErrors[i] = null;
+        Throwable failure = cause;
+        try {
+            failure = new IOException("the send stream's writer died: " + cause, cause);
+        } catch (Throwable t) {
+            // no memory for the wrapper: fail the futures with the cause itself
         }
+        long from;
+        long to;
         lock.lock();
         try {
             writerFailure = cause;
-            while (head != tail) {
-                Slot first = slot(head);
-                if (first.future != null) {
-                    orphans.add(first.future);
-                }
-                long end = first.groupEnd;
-                while (head != end) {
-                    Slot s = slot(head);
-                    s.gen = null;
-                    s.future = null;
-                    s.error = null;
-                    head++;
-                }
-            }
-            active = tail;
-            activeStart = tail;
+            from = head;
+            to = tail;
         } finally {
             lock.unlock();
         }
-        batch.clear();
-        for (CompletableFuture<?> f : orphans) {
-            try {
-                f.completeExceptionally(failure);
-            } catch (Throwable t) {
-                LOG.warn("completion action of a failed heap threw", t);
-            }
+        // groups whose completion was under way when the writer died (completing a done future is a no-op)
+        for (int i = 0; i < doneFutures.length; i++) {
+            failQuietly(doneFutures[i], failure);
+            doneFutures[i] = null;
+            doneErrors[i] = null;
         }
+        // from now on enqueue refuses every send, so the slots [from, to) are the writer's alone
+        for (long g = from; g != to; g = slot(g).groupEnd) {
+            failQuietly(slot(g).future, failure);
+        }
+        batch.clear();
         lock.lock();
         try {
-            completedHead = tail;
+            while (head != to) {
+                Slot s = slot(head);
+                s.gen = null;
+                s.future = null;
+                s.error = null;
+                head++;
+            }
+            active = to;
+            activeStart = to;
+            completedHead = to;
             progress.signalAll();
         } finally {
             lock.unlock();
+        }
+        try {
+            LOG.error("send stream writer died; every queued heap and every later send fails", cause);
+        } catch (Throwable t) {
+            // nothing more can be done
+        }
+    }
+
+    private static void failQuietly(CompletableFuture<?> future, Throwable failure) {
+        if (future == null) {
+            return;
+        }
+        try {
+            future.completeExceptionally(failure);
+        } catch (Throwable t) {
+            // completion actions run in queue order on this thread; one that throws must not stop the rest
+            try {
+                LOG.warn("completion action of a failed heap threw", t);
+            } catch (Throwable ignored) {
+                // nothing more can be done
+            }
         }
     }
 
