@@ -36,6 +36,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * methods run on that thread and should be short. Blocking sends throw the failure as a checked
  * {@link IOException}.
  *
+ * <p><b>A dead writer.</b> If the writer thread is killed by anything other than a transport failure of a
+ * packet (an {@link Error}, or an exception that escapes the packet path, such as an undeclared checked
+ * exception from a user's channel), the stream cannot send any more: every heap queued or in flight at that
+ * moment completes exceptionally with an {@link IOException} whose cause is that throwable, and so does every
+ * later send (at once; blocking sends throw it). {@link #flush()} and {@link #close()} return. Nothing is
+ * sent after the failure.
+ *
  * <p><b>Arguments.</b> Unlike spead2, which reports them through the completion handler (EINVAL), an
  * out-of-range substream index, an explicit cnt that does not fit in A bits, an empty group, or a packet
  * size below 56 bytes throw {@link IllegalArgumentException} from the sending method, before anything is
@@ -92,6 +99,8 @@ public abstract class Stream implements AutoCloseable {
     private boolean writerIdle = true;
     private boolean writerStarted;
     private boolean closed;
+    /** What killed the writer, or null while it is alive; once set, every send fails with it. */
+    private Throwable writerFailure;
     private volatile Thread writerThread;
 
     // Writer thread only.
@@ -139,6 +148,9 @@ public abstract class Stream implements AutoCloseable {
      * Report each packet that could not be delivered with {@link PacketBatch#fail(int, IOException)}; a
      * runtime exception thrown from here fails every packet of the batch not already failed. Must not keep
      * references to the batch after returning.
+     *
+     * Anything else thrown (an {@link Error}, or a checked exception thrown undeclared) kills the writer: see
+     * the class description.
      *
      * @param batch the packets
      */
@@ -273,7 +285,8 @@ public abstract class Stream implements AutoCloseable {
      * its cnt assigned) or refused.
      *
      * @param heap the heap and its options
-     * @return a future of the bytes sent; failed at once with {@link QueueFullException} if the queue is full
+     * @return a future of the bytes sent; failed at once with {@link QueueFullException} if the queue is full,
+     *     or with an {@link IOException} if the writer has died
      * @throws IllegalArgumentException on a bad substream index, cnt or packet size
      * @throws IllegalStateException if the stream is closed
      */
@@ -319,6 +332,11 @@ public abstract class Stream implements AutoCloseable {
         try {
             if (closed) {
                 throw new IllegalStateException("the stream is closed");
+            }
+            if (writerFailure != null) {
+                future.completeExceptionally(new IOException("the send stream's writer died earlier: "
+                        + writerFailure, writerFailure));
+                return future;
             }
             if (tail - head + n > slots.length) {
                 LOG.warn("dropping heap because queue is full");
@@ -407,6 +425,13 @@ public abstract class Stream implements AutoCloseable {
 
     /**
      * Blocks until every heap queued before this call has completed (and its future has been completed).
+     * Returns at once if the writer has died (those heaps have then failed).
+     *
+     * <p><b>Interrupts.</b> If the calling thread is interrupted while waiting (or calls this with its
+     * interrupt status set while heaps are pending), this returns early <em>with the interrupt status
+     * set</em>; no exception is thrown. The heaps still pending are not abandoned: they are sent and their
+     * futures complete as usual. Check {@link Thread#isInterrupted()} to tell an early return from a full
+     * flush.
      *
      * @throws IllegalStateException if called from the writer thread
      */
@@ -418,7 +443,12 @@ public abstract class Stream implements AutoCloseable {
         try {
             long target = tail;
             while (completedHead - target < 0) {
-                progress.awaitUninterruptibly();
+                try {
+                    progress.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         } finally {
             lock.unlock();
@@ -429,6 +459,11 @@ public abstract class Stream implements AutoCloseable {
      * Flushes, then stops the writer. Later sends throw {@link IllegalStateException}. Idempotent. The
      * transport's destination (channel, queue) is not closed; a transport owning a socket overrides this
      * with {@link #closeAndRelease}.
+     *
+     * <p>If the calling thread is interrupted while this flushes, it stops waiting and returns with the
+     * interrupt status set (see {@link #flush()}); the stream is closed to new sends all the same, and the
+     * writer still sends the heaps queued before (a socket transport closes its socket at once, so those
+     * heaps then fail).
      */
     @Override
     public void close() {
@@ -488,10 +523,82 @@ public abstract class Stream implements AutoCloseable {
                 pump();
             }
         } catch (Throwable t) {
-            LOG.error("send stream writer failed", t);
-            throw t;
+            writerDied(t);
         } finally {
             writerThread = null;
+        }
+    }
+
+    /**
+     * The writer was killed by {@code cause}: marks the stream failed (later sends fail at once), fails every
+     * group queued or in flight, including any whose completion was under way, and wakes flushers. The
+     * failure is not rethrown: it is logged here, once. Allocates (almost) nothing and logs last, so that
+     * even an {@link OutOfMemoryError} does not leave a future pending.
+     */
+    private void writerDied(Throwable cause) {
+        Throwable failure = cause;
+        try {
+            failure = new IOException("the send stream's writer died: " + cause, cause);
+        } catch (Throwable t) {
+            // no memory for the wrapper: fail the futures with the cause itself
+        }
+        long from;
+        long to;
+        lock.lock();
+        try {
+            writerFailure = cause;
+            from = head;
+            to = tail;
+        } finally {
+            lock.unlock();
+        }
+        // groups whose completion was under way when the writer died (completing a done future is a no-op)
+        for (int i = 0; i < doneFutures.length; i++) {
+            failQuietly(doneFutures[i], failure);
+            doneFutures[i] = null;
+            doneErrors[i] = null;
+        }
+        // from now on enqueue refuses every send, so the slots [from, to) are the writer's alone
+        for (long g = from; g != to; g = slot(g).groupEnd) {
+            failQuietly(slot(g).future, failure);
+        }
+        batch.clear();
+        lock.lock();
+        try {
+            while (head != to) {
+                Slot s = slot(head);
+                s.gen = null;
+                s.future = null;
+                s.error = null;
+                head++;
+            }
+            active = to;
+            activeStart = to;
+            completedHead = to;
+            progress.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            LOG.error("send stream writer died; every queued heap and every later send fails", cause);
+        } catch (Throwable t) {
+            // nothing more can be done
+        }
+    }
+
+    private static void failQuietly(CompletableFuture<?> future, Throwable failure) {
+        if (future == null) {
+            return;
+        }
+        try {
+            future.completeExceptionally(failure);
+        } catch (Throwable t) {
+            // completion actions run in queue order on this thread; one that throws must not stop the rest
+            try {
+                LOG.warn("completion action of a failed heap threw", t);
+            } catch (Throwable ignored) {
+                // nothing more can be done
+            }
         }
     }
 

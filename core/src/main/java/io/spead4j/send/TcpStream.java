@@ -19,6 +19,10 @@ import java.util.Objects;
  * connection fails. TCP delivers everything or fails: once a write fails, that packet and the rest of its
  * batch fail with the {@link IOException}, and so will later ones. {@link #close()} closes the connection,
  * which the receiver sees as end of stream.
+ *
+ * <p>The constructors that connect check every argument first and connect last, so a constructor that
+ * throws (e.g. connection refused) leaves no socket open. The constructor that takes the caller's socket
+ * takes it over only when it returns: if it throws, the socket is left open and is still the caller's.
  */
 public final class TcpStream extends Stream {
     private static final Logger LOG = LoggerFactory.getLogger(TcpStream.class);
@@ -75,11 +79,16 @@ public final class TcpStream extends Stream {
      * @param bufferSize socket send buffer size (0: system default)
      * @param interfaceAddress local address to connect from, or null / the wildcard address for any
      * @throws IOException if the connection fails
-     * @throws IllegalArgumentException if {@code endpoints} does not hold exactly one endpoint
+     * @throws IllegalArgumentException if {@code endpoints} does not hold exactly one endpoint, or
+     *     {@code bufferSize < 0}
      */
     public TcpStream(ThreadPool threadPool, List<InetSocketAddress> endpoints, StreamConfig config, int bufferSize,
                      InetAddress interfaceAddress) throws IOException {
-        this(threadPool, Sockets.connectTcp(single(endpoints), interfaceAddress, bufferSize), config);
+        super(threadPool, config, 1);
+        InetSocketAddress endpoint = single(endpoints);
+        Sockets.checkBufferSize(bufferSize);
+        // last, once every argument has been checked: connectTcp closes its socket itself if it fails
+        this.channel = Sockets.connectTcp(endpoint, interfaceAddress, bufferSize);
     }
 
     /**
@@ -89,7 +98,8 @@ public final class TcpStream extends Stream {
      * @param threadPool pool providing the writer thread
      * @param channel a connected socket
      * @param config the configuration
-     * @throws IOException if the socket cannot be put in blocking mode
+     * @throws IOException if the socket cannot be put in blocking mode (it is then left open, still the
+     *     caller's)
      * @throws IllegalArgumentException if the socket is not connected
      */
     public TcpStream(ThreadPool threadPool, SocketChannel channel, StreamConfig config) throws IOException {

@@ -25,6 +25,10 @@ import java.util.concurrent.locks.LockSupport;
  * <p>UDP gives no delivery guarantee: a receiver that cannot keep up loses packets, so set
  * {@link StreamConfig#rate()}. A packet the socket refuses (e.g. larger than the path allows) fails its heap
  * with that {@link IOException}; later packets are still sent. The socket is closed by {@link #close()}.
+ *
+ * <p>The constructors that open the socket themselves check every argument first and open it last, so a
+ * constructor that throws leaves no socket open. The constructors that take the caller's socket take it
+ * over only when they return: if they throw, the socket is left open and is still the caller's to close.
  */
 public final class UdpStream extends Stream {
     private static final Logger LOG = LoggerFactory.getLogger(UdpStream.class);
@@ -33,6 +37,12 @@ public final class UdpStream extends Stream {
 
     private final DatagramChannel channel;
     private final InetSocketAddress[] endpoints;
+
+    /** Opens the stream's socket: run by the constructor after every argument has been checked. */
+    @FunctionalInterface
+    private interface SocketOpener {
+        DatagramChannel open() throws IOException;
+    }
 
     /**
      * Creates a stream with the default buffer size.
@@ -75,8 +85,8 @@ public final class UdpStream extends Stream {
      */
     public UdpStream(ThreadPool threadPool, List<InetSocketAddress> endpoints, StreamConfig config, int bufferSize,
                      InetAddress interfaceAddress) throws IOException {
-        this(threadPool, Sockets.openUdpSender(Sockets.endpointFamily(endpoints), interfaceAddress, bufferSize),
-                endpoints, config, 0);
+        this(threadPool, endpoints, config,
+                () -> Sockets.openUdpSender(Sockets.endpointFamily(endpoints), interfaceAddress, bufferSize));
     }
 
     /**
@@ -92,7 +102,7 @@ public final class UdpStream extends Stream {
      */
     public UdpStream(ThreadPool threadPool, List<InetSocketAddress> endpoints, StreamConfig config, int bufferSize,
                      int ttl) throws IOException {
-        this(threadPool, Sockets.openUdpMulticastSender(endpoints, ttl, null, bufferSize), endpoints, config, 0);
+        this(threadPool, endpoints, config, () -> Sockets.openUdpMulticastSender(endpoints, ttl, null, bufferSize));
     }
 
     /**
@@ -110,7 +120,7 @@ public final class UdpStream extends Stream {
      */
     public UdpStream(ThreadPool threadPool, List<InetSocketAddress> endpoints, StreamConfig config, int bufferSize,
                      int ttl, InetAddress interfaceAddress) throws IOException {
-        this(threadPool, openV4Multicast(endpoints, ttl, interfaceAddress, bufferSize), endpoints, config, 0);
+        this(threadPool, endpoints, config, () -> openV4Multicast(endpoints, ttl, interfaceAddress, bufferSize));
     }
 
     /**
@@ -127,7 +137,7 @@ public final class UdpStream extends Stream {
      */
     public UdpStream(ThreadPool threadPool, List<InetSocketAddress> endpoints, StreamConfig config, int bufferSize,
                      int ttl, int interfaceIndex) throws IOException {
-        this(threadPool, openV6Multicast(endpoints, ttl, interfaceIndex, bufferSize), endpoints, config, 0);
+        this(threadPool, endpoints, config, () -> openV6Multicast(endpoints, ttl, interfaceIndex, bufferSize));
     }
 
     /**
@@ -139,6 +149,8 @@ public final class UdpStream extends Stream {
      *     buffer is full is retried after a short pause)
      * @param endpoints one destination per substream
      * @param config the configuration
+     * @throws IllegalArgumentException if endpoints are empty, unresolved or mixed (the socket is then left
+     *     open: it becomes the stream's only when the constructor returns)
      */
     public UdpStream(ThreadPool threadPool, DatagramChannel channel, List<InetSocketAddress> endpoints,
                      StreamConfig config) {
@@ -149,17 +161,32 @@ public final class UdpStream extends Stream {
      * Creates a stream on a socket the caller opened, setting its send buffer size.
      *
      * @param threadPool pool providing the writer thread
-     * @param channel the socket; the stream owns it from now on
+     * @param channel the socket; the stream owns it once the constructor returns
      * @param endpoints one destination per substream
      * @param config the configuration
      * @param bufferSize socket send buffer size (0: leave it)
+     * @throws IllegalArgumentException if endpoints are empty, unresolved or mixed, or {@code bufferSize < 0}
+     *     (the socket is then left open, still the caller's)
      */
     public UdpStream(ThreadPool threadPool, DatagramChannel channel, List<InetSocketAddress> endpoints,
                      StreamConfig config, int bufferSize) {
         super(threadPool, config, checkedSize(endpoints));
+        Sockets.checkBufferSize(bufferSize);
         this.channel = Objects.requireNonNull(channel, "channel");
         this.endpoints = endpoints.toArray(new InetSocketAddress[0]);
         Sockets.setSendBufferSize(channel, bufferSize);
+    }
+
+    /**
+     * The constructor of the forms that open their own socket: checks every argument (the base class checks
+     * the pool and the configuration), then opens the socket last, so that a failure leaves nothing open
+     * (each opener closes its socket if configuring it fails).
+     */
+    private UdpStream(ThreadPool threadPool, List<InetSocketAddress> endpoints, StreamConfig config,
+                      SocketOpener opener) throws IOException {
+        super(threadPool, config, checkedSize(endpoints));
+        this.endpoints = endpoints.toArray(new InetSocketAddress[0]);
+        this.channel = opener.open();
     }
 
     private static int checkedSize(List<InetSocketAddress> endpoints) {
