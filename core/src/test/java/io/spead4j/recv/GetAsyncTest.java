@@ -135,6 +135,32 @@ class GetAsyncTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void anInterruptedGetLeavesTheNextHeapToTheNextConsumer(Kind kind) throws Exception {
+        TestAllocator allocator = TestAllocator.counting(kind);
+        InprocQueue queue = new InprocQueue();
+        try (Stream stream = stream(allocator, queue)) {
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            Thread consumer = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    outcome.complete(new AssertionError("got heap " + release(stream.get())));
+                } catch (Throwable t) {
+                    outcome.complete(t);
+                }
+            });
+            awaitParked(consumer);
+            consumer.interrupt();
+            assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
+            CompletableFuture<HeapBase> next = stream.getAsync();
+            queue.addPacket(singleHeap(1, 8));
+            assertThat(release(next.get())).isEqualTo(1);
+            queue.stop();
+            assertThatThrownBy(stream::get).isInstanceOf(StoppedException.class);
+        }
+        assertThat(allocator.outstanding()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void manyFuturesSomeCancelledOrTimedOutReceiveEveryHeapExactlyOnceInOrder(Kind kind) throws Exception {
         int heaps = 400;
         TestAllocator allocator = TestAllocator.counting(kind);
