@@ -11,7 +11,9 @@ import java.util.Objects;
  * overriding {@code heap_ready}. The callback runs on a reader thread with the stream's lock held, once per
  * heap that leaves the stream: complete heaps, and evicted or flushed ones (then an {@link IncompleteHeap}
  * when not contiguous, with its payload ranges). Keep it short: packets wait while it runs. An exception
- * it throws is logged and ignored. Call {@link Heap#release()} on heaps whose memory should go back to a
+ * it throws is logged and ignored. An {@link Error} it throws stops the stream (it is logged and kept as
+ * the {@link #failure()}); during the flush of a stop it is logged and kept too, the flush goes on with the
+ * next heap and the stop completes. Call {@link Heap#release()} on heaps whose memory should go back to a
  * pool.
  */
 public abstract class CallbackStream extends StreamBase {

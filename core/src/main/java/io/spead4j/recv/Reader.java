@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  * Override {@link #closeSource()} if a blocked read must be woken by closing something (a socket);
- * otherwise the reader's thread is interrupted when the stream stops. Readers never throw: a
- * {@link RuntimeException} escaping {@link #readLoop()} is logged and ends the reader and
- * stops the stream like the end of the source.
+ * otherwise the reader's thread is interrupted when the stream stops. Readers never throw to the pool: any
+ * throwable escaping {@link #readLoop()}, an {@link Error} too (say from a user allocator or heap callback),
+ * ends the reader, is logged and kept as the stream's {@link StreamBase#failure()}, and stops the stream like
+ * the end of the source, so no consumer is left waiting on a dead reader.
  */
 abstract class Reader {
     private static final Logger LOG = LoggerFactory.getLogger(Reader.class);
@@ -68,13 +69,11 @@ abstract class Reader {
             readLoop();
         } catch (InterruptedException e) {
             LOG.debug("reader {} interrupted: stopping", this);
-        } catch (RuntimeException e) {
-            LOG.warn("reader {} failed; stopping the stream as at the end of its data", this, e);
-            Batch b = stream.beginBatch(batch);
-            try {
-                b.stop();
-            } finally {
-                stream.endBatch(b);
+        } catch (Throwable t) {
+            if (stopRequested && t instanceof Exception) {
+                LOG.debug("reader {} ended with an exception after it was asked to stop", this, t);
+            } else {
+                stream.readerFailed(this, batch, t);
             }
         } finally {
             batch.rejects.summarise();
@@ -95,8 +94,10 @@ abstract class Reader {
         }
         try {
             closeSource();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             LOG.debug("closing reader source failed", e);
+        } catch (Throwable t) {
+            LOG.error("closing the source of reader {} failed", this, t); // the stop goes on
         }
     }
 }

@@ -31,9 +31,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -47,6 +49,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * batch counters are merged into the statistics when the batch ends. Readers run on the stream's
  * {@link ThreadPool}. Once the stream has stopped (stop item, end of a source, or {@link #stop()}), readers
  * added later are silently ignored.
+ *
+ * <p>Failures never leave a stream half alive: an exception or {@link Error} that escapes a reader (from a
+ * transport, a user {@link MemoryAllocator} or a heap callback) is logged and stops the stream as if its data
+ * had ended, and one thrown while a stop flushes the live heaps is logged and skipped, so the stop always
+ * completes (consumers are woken, {@link #awaitStopped()} and later {@link #stop()} calls return). The first
+ * such failure is kept: {@link #failure()}, and the cause of the {@link StoppedException} a ring stream
+ * throws once it has stopped.
  */
 public abstract class StreamBase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamBase.class);
@@ -75,6 +84,7 @@ public abstract class StreamBase implements AutoCloseable {
     private final long[] batchStats;
     private final AtomicLong oversized = new AtomicLong();
     private final CountDownLatch stoppedLatch = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     private final Object readerLock = new Object();
     private final List<Reader> readers = new ArrayList<>();
@@ -300,7 +310,17 @@ public abstract class StreamBase implements AutoCloseable {
             fresh = true;
         }
         LiveHeap heap = slots[slot];
-        int result = heap.addPacket(p, allowOutOfOrder, maxHeapSize);
+        int result;
+        try {
+            result = heap.addPacket(p, allowOutOfOrder, maxHeapSize);
+        } catch (Throwable t) {
+            // e.g. an Error from a user allocator: a heap that never accepted a packet must not be flushed
+            if (fresh) {
+                unlink(slot);
+                heap.release();
+            }
+            throw t;
+        }
         boolean endOfStream = false;
         if (result == LiveHeap.ACCEPTED) {
             endOfStream = stopOnStopItem && heap.isEndOfStream();
@@ -347,6 +367,16 @@ public abstract class StreamBase implements AutoCloseable {
 
     /** Delivers every live heap, substream by substream, oldest first (caller holds the lock). */
     final void flushLocked() {
+        flushLocked(false);
+    }
+
+    /**
+     * Delivers every live heap (caller holds the lock).
+     *
+     * @param survive if true (a stop), a heap whose delivery throws is recorded as the stream's failure and
+     *     the flush goes on with the next; otherwise the throwable propagates
+     */
+    private void flushLocked(boolean survive) {
         long flushed = 0;
         for (int s = 0; s < substreamCount; s++) {
             int start = s * maxHeaps;
@@ -360,7 +390,15 @@ public abstract class StreamBase implements AutoCloseable {
                 if (heap != null) {
                     flushed++;
                     unlink(head);
-                    liveHeapReady(heap);
+                    if (!survive) {
+                        liveHeapReady(heap);
+                        continue;
+                    }
+                    try {
+                        liveHeapReady(heap);
+                    } catch (Throwable t) {
+                        recordFailure("delivering flushed heap " + heap.cnt() + " while stopping", t);
+                    }
                 }
             }
         }
@@ -386,20 +424,78 @@ public abstract class StreamBase implements AutoCloseable {
             return; // a heap-ready hook already stopped the stream from inside the batch
         }
         stopped = true;
-        flushLocked();
-        synchronized (readerLock) {
-            for (Reader r : readers) {
-                r.requestStop();
+        try {
+            flushLocked(true);
+        } finally {
+            try {
+                synchronized (readerLock) {
+                    stopReaders = true;
+                    for (Reader r : readers) {
+                        r.requestStop();
+                    }
+                }
+            } finally {
+                stoppedLatch.countDown();
+                afterStopReceived();
             }
-            stopReaders = true;
         }
-        stoppedLatch.countDown();
-        afterStopReceived();
+    }
+
+    /**
+     * Records a failure (the first one is kept, later ones are only logged) and logs it: {@link Error}s at
+     * error level, exceptions at warning level.
+     *
+     * @param what what failed, for the log
+     * @param t the throwable
+     */
+    final void recordFailure(String what, Throwable t) {
+        boolean first = failure.compareAndSet(null, t);
+        String message = "stream " + (first ? "failure" : "further failure") + ": " + what;
+        if (t instanceof Error) {
+            LOG.error(message, t);
+        } else {
+            LOG.warn(message, t);
+        }
+    }
+
+    /**
+     * Stops the stream after a reader failed (a throwable escaped it): records the failure, then stops the
+     * stream as at the end of that reader's data (live heaps are flushed to the consumer). Never throws.
+     *
+     * @param reader the reader
+     * @param batch the reader's batch
+     * @param t what escaped it
+     */
+    final void readerFailed(Reader reader, Batch batch, Throwable t) {
+        recordFailure("reader " + reader + " failed; stopping the stream as at the end of its data", t);
+        try {
+            Batch b = beginBatch(batch);
+            try {
+                b.stop();
+            } finally {
+                endBatch(b);
+            }
+        } catch (Throwable again) {
+            recordFailure("stopping the stream after reader " + reader + " failed", again);
+        }
+    }
+
+    /**
+     * The first unexpected exception or {@link Error} that stopped the stream (escaping a reader: transport,
+     * {@link MemoryAllocator} or heap callback) or that was thrown while a stop flushed its live heaps. A
+     * stream that stopped normally (stop item, end of data, {@link #stop()}) has none. Once the stream has
+     * stopped, a ring stream's {@link StoppedException} carries it as its cause.
+     *
+     * @return the failure, or empty
+     */
+    public final Optional<Throwable> failure() {
+        return Optional.ofNullable(failure.get());
     }
 
     /**
      * Stops the stream: idempotent. Live heaps are flushed to the consumer (a ring stream drops them, since
-     * it stops its ring first) and readers are stopped.
+     * it stops its ring first) and readers are stopped. A throwable from the flush (a heap callback, an
+     * allocator) does not escape: it is logged, kept as the {@link #failure()}, and the stop completes.
      */
     public void stop() {
         beforeUserStop();
