@@ -234,17 +234,18 @@ final class RecvCommand implements Callable<Integer> {
             return;
         }
         double elapsed = (System.nanoTime() - startNanos) / 1e9;
-        out.print(format(heap, descriptors, elapsed));
-        out.flush();
+        RawPrintWriter.printBytes(out, format(heap, descriptors, elapsed));
     }
 
     /**
-     * The lines spead2_recv prints for a heap.
+     * The lines spead2_recv prints for a heap. Descriptor names, descriptions and numpy headers are the bytes
+     * received, one char per byte (as the core decodes them), to be written with
+     * {@link RawPrintWriter#printBytes(String)} so that they come out byte for byte as spead2_recv prints them.
      *
      * @param heap the heap
      * @param withDescriptors whether to print its descriptors
      * @param elapsed seconds since the start
-     * @return the text, each line ending in '\n'
+     * @return the text, each line ending in '\n', one byte per char
      */
     static String format(Heap heap, boolean withDescriptors, double elapsed) {
         StringBuilder sb = new StringBuilder();
