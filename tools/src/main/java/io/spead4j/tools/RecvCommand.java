@@ -58,7 +58,8 @@ final class RecvCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Number of worker threads (default ${DEFAULT-VALUE})")
     int threads = 1;
 
-    @Option(names = "--verify", description = "Verify payload (use spead4j send with the same option)")
+    @Option(names = "--verify", description = {"Verify payload (use spead4j send with the same option).",
+        "Unlike spead2_recv, spead4j also verifies with --ring."})
     boolean verify;
 
     @Mixin
@@ -129,7 +130,13 @@ final class RecvCommand implements Callable<Integer> {
                     if (heap instanceof Heap h) {
                         complete++;
                         show(h);
+                        String error = verify ? verify(h) : null;
                         h.release();
+                        if (error != null) {
+                            // spead4j verifies in ring mode too (spead2_recv only in callback mode)
+                            failure.compareAndSet(null, error);
+                            break;
+                        }
                     }
                 }
             } else {
