@@ -66,7 +66,8 @@ final class ReceiverOptions {
     @Option(names = "--ring", description = "Use ringbuffer instead of callbacks")
     boolean ring;
 
-    @Option(names = "--memcpy-nt", description = "Use non-temporal memcpy")
+    @Option(names = "--memcpy-nt",
+            description = "Use non-temporal memcpy. Accepted for spead2 compatibility; has no effect in spead4j")
     boolean memcpyNt;
 
     @Mixin

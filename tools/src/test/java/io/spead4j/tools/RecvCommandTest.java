@@ -115,6 +115,20 @@ class RecvCommandTest {
     }
 
     @Test
+    void threadsOtherThanOneAreRefusedWithTheReason() {
+        for (String n : new String[] {"2", "0", "-1"}) {
+            Tool r = Tool.run("recv", "--threads", n, Tool.conformance("basic_items.pcap").toString());
+            assertThat(r.status()).as(n).isEqualTo(2);
+            assertThat(r.err()).contains("--threads " + n + " is not supported: spead4j runs each reader on a thread "
+                    + "of its own").contains("Usage: spead4j recv");
+            assertThat(r.out()).isEmpty();
+        }
+        Tool one = Tool.run("recv", "--threads", "1", Tool.conformance("basic_items.pcap").toString());
+        assertThat(one.status()).as(one.err()).isZero();
+        assertThat(one.lines()).contains("Received 1 heaps");
+    }
+
+    @Test
     void aFileThatIsNotACaptureSaysSo() throws IOException {
         Path text = tmp.resolve("notes.txt");
         Files.writeString(text, "not a capture\n");
