@@ -135,8 +135,8 @@ class DumpCommandTest {
             port = probe.getLocalPort();
         }
         Path file = tmp.resolve("capture.pcap");
-        CompletableFuture<Tool> dump = CompletableFuture.supplyAsync(() -> Tool.run("dump", "--bind", "127.0.0.1",
-                "--count", "3", "--duration", "30", Integer.toString(port), file.toString()));
+        CompletableFuture<Tool> dump = Tool.start("dump", "--bind", "127.0.0.1",
+                "--count", "3", "--duration", "30", Integer.toString(port), file.toString());
         byte[] payload = "spead4j capture test".getBytes(StandardCharsets.US_ASCII);
         try (DatagramChannel ch = DatagramChannel.open()) {
             while (!dump.isDone()) {

@@ -83,19 +83,6 @@ class Ipv6BindTest {
                 + (r == null ? "" : "; recv ended with status " + r.status() + ": " + r.err()));
     }
 
-    /** Runs a command on a thread of its own (not the common pool, which a hung receiver could starve). */
-    private static CompletableFuture<Tool> start(String... args) {
-        CompletableFuture<Tool> result = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("ipv6-bind-test-recv").start(() -> {
-            try {
-                result.complete(Tool.run(args));
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
-        return result;
-    }
-
     /**
      * After a failed test, ends a receiver still running by sending it end heaps over IPv6 and IPv4 (wherever it
      * listens), so that no receiver outlives its test.
@@ -118,7 +105,7 @@ class Ipv6BindTest {
     @Test
     void udpReceiverListensOnTheIpv6BindAddressOnly() throws Exception {
         int port = freePort(false);
-        CompletableFuture<Tool> recv = start("recv", "--bind", "::1", "--verify", "--quiet", ":" + port);
+        CompletableFuture<Tool> recv = Tool.start("recv", "--bind", "::1", "--verify", "--quiet", ":" + port);
         try {
             awaitBound(port, false, recv);
             assertThat(canBind(V4_LOOPBACK, port, false)).as("127.0.0.1:" + port + " is free: not bound to a wildcard")
@@ -138,7 +125,7 @@ class Ipv6BindTest {
     @Test
     void tcpReceiverListensOnTheIpv6BindAddressOnly() throws Exception {
         int port = freePort(true);
-        CompletableFuture<Tool> recv = start("recv", "--tcp", "--bind", "::1", "--verify", "--quiet", ":" + port);
+        CompletableFuture<Tool> recv = Tool.start("recv", "--tcp", "--bind", "::1", "--verify", "--quiet", ":" + port);
         try {
             awaitBound(port, true, recv);
             assertThat(canBind(V4_LOOPBACK, port, true)).as("127.0.0.1:" + port + " is free: not bound to a wildcard")

@@ -30,6 +30,25 @@ record Tool(int status, byte[] stdout, String err) {
         return new Tool(status, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Runs {@code spead4j} on a daemon thread of its own (never a shared pool, which a receiver that does not end
+     * could starve), for commands that run while a test drives them.
+     *
+     * @param args the arguments
+     * @return the result, when the command ends
+     */
+    static java.util.concurrent.CompletableFuture<Tool> start(String... args) {
+        java.util.concurrent.CompletableFuture<Tool> result = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("spead4j-" + args[0]).start(() -> {
+            try {
+                result.complete(run(args));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        return result;
+    }
+
     /** @return standard output as UTF-8 text (for output that is known to be text) */
     String out() {
         return new String(stdout, StandardCharsets.UTF_8);
