@@ -188,7 +188,8 @@ final class BenchCommand implements Runnable {
                     r.stream.addBufferReader(data);
                     long received = r.stop(false);
                     elapsed += (System.nanoTime() - start) / 1e9;
-                    String shortfall = heapCountError(pass, received, numHeaps - 1);
+                    String shortfall = heapCountError(pass, received, numHeaps - 1, r.stream.oversizedPackets(),
+                            r.stream.config().maxHeapSize());
                     if (shortfall != null) {
                         throw new Main.ToolException(1, shortfall);
                     }
@@ -218,13 +219,20 @@ final class BenchCommand implements Runnable {
          * @param pass the pass (from 0)
          * @param received complete heaps the receiver counted
          * @param sent data heaps in the buffer (the end heap is not delivered)
+         * @param oversized packets the stream rejected because their heap exceeded its size cap
+         * @param maxHeapSize that cap, in bytes
          * @return null if every heap arrived, else the message to fail with
          */
-        static String heapCountError(int pass, long received, long sent) {
+        static String heapCountError(int pass, long received, long sent, long oversized, long maxHeapSize) {
             if (received == sent) {
                 return null;
             }
-            return "pass " + (pass + 1) + " received " + received + " of the " + sent + " heaps sent";
+            String message = "pass " + (pass + 1) + " received " + received + " of the " + sent + " heaps sent";
+            if (oversized > 0) {
+                message += " (" + oversized + " packets rejected: their heap is larger than spead4j's cap of "
+                        + maxHeapSize + " bytes, recv.StreamConfig.maxHeapSize)";
+            }
+            return message;
         }
 
         /** Serialises numHeaps heaps (the last an end heap) as spead2_bench's {@code build_streambuf}. */

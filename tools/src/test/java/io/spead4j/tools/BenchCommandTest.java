@@ -41,10 +41,22 @@ class BenchCommandTest {
     }
 
     @Test
-    void memFailsAPassThatReceivedFewerHeapsThanSent() {
-        assertThat(BenchCommand.Mem.heapCountError(0, 10, 10)).isNull();
-        assertThat(BenchCommand.Mem.heapCountError(4, 9, 10)).isEqualTo("pass 5 received 9 of the 10 heaps sent");
-        assertThat(BenchCommand.Mem.heapCountError(0, 11, 10)).isEqualTo("pass 1 received 11 of the 10 heaps sent");
+    void memFailsWhenAPassReceivesFewerHeapsThanSent() {
+        // a heap over spead4j's 128 MiB heap size cap is rejected by the receiver: 0 of the 1 data heap arrives
+        long overCap = io.spead4j.recv.StreamConfig.DEFAULT_MAX_HEAP_SIZE + 1;
+        Tool r = Tool.run("bench", "mem", "--passes", "1", "--heap-size", Long.toString(overCap), "--total-bytes",
+                Long.toString(overCap));
+        assertThat(r.status()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.err()).startsWith("mem: pass 1 received 0 of the 1 heaps sent (")
+                .contains("packets rejected: their heap is larger than spead4j's cap of 134217728 bytes");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void heapCountErrorSaysWhichPassAndHowMany() {
+        assertThat(BenchCommand.Mem.heapCountError(0, 10, 10, 0, 1 << 27)).isNull();
+        assertThat(BenchCommand.Mem.heapCountError(4, 9, 10, 0, 1 << 27)).isEqualTo("pass 5 received 9 of the 10 heaps sent");
+        assertThat(BenchCommand.Mem.heapCountError(0, 11, 10, 0, 1 << 27)).isEqualTo("pass 1 received 11 of the 10 heaps sent");
     }
 
     @Test
