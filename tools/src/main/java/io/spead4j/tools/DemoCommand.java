@@ -97,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
                         heap.isStartOfStream() ? " (start of stream)" : "", complete.descriptors().size(),
                         updates.keySet());
                 for (Map.Entry<String, Item> e : updates.entrySet()) {
-                    out.printf("  %-9s = %s%n", e.getKey(), show(e.getValue().value()));
+                    out.printf("  %-9s = %s%n", e.getKey(), show(e.getValue()));
                 }
                 updates.errors().forEach(f -> out.println("  failed: " + f));
             }
@@ -139,7 +139,16 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static String show(Object value) {
+    /**
+     * An item's value as the demo prints it: float32 arrays as floats, other arrays as nested lists, and 64-bit
+     * unsigned integers (a {@code u8} dtype or a {@code ('u', 64)} format) as unsigned numbers, which Java holds
+     * in a signed {@code long}.
+     *
+     * @param item the item
+     * @return the text
+     */
+    static String show(Item item) {
+        Object value = item.value();
         if (value instanceof NdArray a && a.dtype().kind() == 'f' && a.dtype().itemsize() == 4) {
             double[] wide = a.toDoubleArray();
             float[] narrow = new float[wide.length];
@@ -149,8 +158,25 @@ final class DemoCommand implements Callable<Integer> {
             return a.dtype() + " shape " + Arrays.toString(a.shape()) + " " + Arrays.toString(narrow);
         }
         if (value instanceof NdArray a) {
-            return a.dtype() + " shape " + Arrays.toString(a.shape()) + " " + a.toNested();
+            Object nested = a.toNested();
+            return a.dtype() + " shape " + Arrays.toString(a.shape()) + " "
+                    + (isUnsigned64(a.dtype()) ? unsigned(nested) : nested);
         }
-        return String.valueOf(value);
+        return String.valueOf(isUnsigned64(item.internalDType()) ? unsigned(value) : value);
+    }
+
+    private static boolean isUnsigned64(DType dtype) {
+        return dtype != null && dtype.kind() == 'u' && dtype.itemsize() == 8;
+    }
+
+    /** Replaces every {@code Long} in a value (nested lists included) by its unsigned 64-bit value. */
+    private static Object unsigned(Object value) {
+        if (value instanceof Long l) {
+            return new java.math.BigInteger(Long.toUnsignedString(l));
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(DemoCommand::unsigned).toList();
+        }
+        return value;
     }
 }

@@ -51,7 +51,7 @@ public final class Main implements Runnable {
      * @return the exit status (0 success, 1 failure, 2 bad arguments)
      */
     public static int run(PrintStream out, PrintStream err, String... args) {
-        PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
+        PrintWriter outWriter = new RawPrintWriter(out);
         PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
         try {
             return commandLine().setOut(outWriter).setErr(errWriter).execute(args);

@@ -7,8 +7,11 @@ import io.spead4j.send.UdpStream;
 import io.spead4j.send.StreamConfig;
 
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.UnknownHostException;
 import java.util.List;
 
@@ -94,9 +97,10 @@ final class Network {
     }
 
     /**
-     * Adds a UDP reader as spead2_recv does: a multicast endpoint joins the group (on the interface that has
-     * {@code bind}, if given), otherwise the socket is bound to the endpoint's address. IPv6 ignores
-     * {@code bind} (the caller warns, as spead2_recv).
+     * Adds a UDP reader as spead2_recv does, with {@code --bind} for IPv6 too: a multicast endpoint joins the
+     * group (on the interface that has {@code bind}, if given); otherwise the socket is bound to the endpoint's
+     * address, or to {@code bind} when the endpoint is a wildcard ({@code :8888}). spead2_recv ignores
+     * {@code --bind} for IPv6 (with a message); spead4j applies it.
      *
      * @param stream the stream
      * @param endpoint address to listen on (or multicast group)
@@ -104,41 +108,83 @@ final class Network {
      * @param bufferSize socket buffer size
      * @param bind interface address ("" for any)
      * @throws IOException if the socket cannot be opened
+     * @throws IllegalArgumentException if {@code bind} is unknown or does not fit the endpoint
      */
     static void addUdpReader(StreamBase stream, InetSocketAddress endpoint, int maxSize, int bufferSize,
             String bind) throws IOException {
         InetAddress address = endpoint.getAddress();
-        boolean v4 = address instanceof java.net.Inet4Address;
-        if (v4 && !bind.isEmpty()) {
+        boolean v4 = address instanceof Inet4Address;
+        int port = endpoint.getPort();
+        if (bind.isEmpty()) {
+            if (!address.isMulticastAddress()) {
+                stream.addUdpReader(port, maxSize, bufferSize, address.isAnyLocalAddress() ? "" : address.getHostAddress());
+            } else if (v4) {
+                stream.addUdpReader(address, port, maxSize, bufferSize, (InetAddress) null);
+            } else {
+                stream.addUdpReader(address, port, maxSize, bufferSize, 0);
+            }
+            return;
+        }
+        InetAddress local = bindAddress(bind);
+        if (v4 && local instanceof Inet4Address) {
             // spead2: an IPv4 endpoint with --bind joins a multicast group on that interface, or (unicast)
             // must be that interface's address or the wildcard
-            stream.addUdpReader(address, endpoint.getPort(), maxSize, bufferSize, InetAddress.getByName(bind));
+            stream.addUdpReader(address, port, maxSize, bufferSize, local);
         } else if (address.isMulticastAddress()) {
-            if (v4) {
-                stream.addUdpReader(address, endpoint.getPort(), maxSize, bufferSize, (InetAddress) null);
-            } else {
-                stream.addUdpReader(address, endpoint.getPort(), maxSize, bufferSize, 0);
+            if (v4 || !(local instanceof Inet6Address)) {
+                throw new IllegalArgumentException("--bind " + bind + " cannot select the interface to join "
+                        + address.getHostAddress() + " on: it is not an " + (v4 ? "IPv4" : "IPv6") + " address");
             }
+            NetworkInterface ni = NetworkInterface.getByInetAddress(local);
+            if (ni == null) {
+                throw new IllegalArgumentException("--bind " + bind + ": no network interface has this address");
+            }
+            stream.addUdpReader(address, port, maxSize, bufferSize, ni.getIndex());
         } else {
-            stream.addUdpReader(endpoint.getPort(), maxSize, bufferSize,
-                    address.isAnyLocalAddress() ? "" : address.getHostAddress());
+            stream.addUdpReader(port, maxSize, bufferSize, listenAddress(address, local, bind).getHostAddress());
         }
     }
 
     /**
-     * Adds a TCP reader that accepts one connection.
+     * Adds a TCP reader that accepts one connection, listening on the endpoint's address, or on {@code bind}
+     * when the endpoint is a wildcard ({@code :8888}). spead2_recv ignores {@code --bind} with {@code --tcp};
+     * spead4j applies it.
      *
      * @param stream the stream
      * @param endpoint address to listen on
      * @param maxSize largest packet
      * @param bufferSize socket buffer size
+     * @param bind local address to listen on ("" for the endpoint's)
      * @throws IOException if the socket cannot be opened
+     * @throws IllegalArgumentException if {@code bind} is unknown or does not fit the endpoint
      */
-    static void addTcpReader(StreamBase stream, InetSocketAddress endpoint, int maxSize, int bufferSize)
+    static void addTcpReader(StreamBase stream, InetSocketAddress endpoint, int maxSize, int bufferSize, String bind)
             throws IOException {
         InetAddress address = endpoint.getAddress();
+        InetAddress listen = bind.isEmpty() ? address : listenAddress(address, bindAddress(bind), bind);
         stream.addTcpReader(endpoint.getPort(), maxSize, bufferSize,
-                address.isAnyLocalAddress() ? "" : address.getHostAddress());
+                listen.isAnyLocalAddress() ? "" : listen.getHostAddress());
+    }
+
+    /** @return the address named by {@code --bind} */
+    private static InetAddress bindAddress(String bind) {
+        try {
+            return InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("unknown --bind address '" + bind + "'");
+        }
+    }
+
+    /**
+     * The unicast address to listen on given an endpoint and a {@code --bind} address: the bind address when the
+     * endpoint is a wildcard or that same address.
+     */
+    private static InetAddress listenAddress(InetAddress endpoint, InetAddress local, String bind) {
+        if (endpoint.isAnyLocalAddress() || endpoint.equals(local)) {
+            return local;
+        }
+        throw new IllegalArgumentException("--bind " + bind + " does not match the address to listen on, "
+                + endpoint.getHostAddress() + " (give the port alone, :PORT, to listen on the --bind address)");
     }
 
     /**

@@ -25,7 +25,9 @@ final class ReceiverOptions {
     @Option(names = "--pyspead", description = "Be bug-compatible with PySPEAD")
     boolean pyspead;
 
-    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Interface address")
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = {
+        "Interface address: the address to listen on for a source given as :PORT, or the interface to join a",
+        "multicast group on. spead4j applies it to IPv6 and TCP too (spead2_recv ignores it there)."})
     String bind = "";
 
     @Option(names = "--packet", paramLabel = "BYTES",
@@ -66,7 +68,8 @@ final class ReceiverOptions {
     @Option(names = "--ring", description = "Use ringbuffer instead of callbacks")
     boolean ring;
 
-    @Option(names = "--memcpy-nt", description = "Use non-temporal memcpy")
+    @Option(names = "--memcpy-nt",
+            description = "Use non-temporal memcpy. Accepted for spead2 compatibility; has no effect in spead4j")
     boolean memcpyNt;
 
     @Mixin
@@ -143,13 +146,9 @@ final class ReceiverOptions {
                     throw new NoSuchFileException(source, null, "no such file");
                 }
             } else if (tcp) {
-                Network.addTcpReader(stream, Network.endpoint(source, true), maxPacketSize(), bufferSize());
+                Network.addTcpReader(stream, Network.endpoint(source, true), maxPacketSize(), bufferSize(), bind);
             } else {
-                java.net.InetSocketAddress endpoint = Network.endpoint(source, true);
-                if (!bind.isEmpty() && !(endpoint.getAddress() instanceof java.net.Inet4Address)) {
-                    System.err.println("--bind is not implemented for IPv6");
-                }
-                Network.addUdpReader(stream, endpoint, maxPacketSize(), bufferSize(), bind);
+                Network.addUdpReader(stream, Network.endpoint(source, true), maxPacketSize(), bufferSize(), bind);
             }
         }
     }

@@ -55,10 +55,14 @@ final class RecvCommand implements Callable<Integer> {
     @Option(names = "--joint", description = "Treat all sources as a single stream")
     boolean joint;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Number of worker threads (default ${DEFAULT-VALUE})")
+    @Option(names = "--threads", paramLabel = "N", description = {
+        "Number of worker threads (default ${DEFAULT-VALUE}). Accepted for spead2_recv compatibility, but only 1:",
+        "spead2 shares this many threads among all readers; spead4j runs each reader on a thread of its own,",
+        "so the number cannot be chosen."})
     int threads = 1;
 
-    @Option(names = "--verify", description = "Verify payload (use spead4j send with the same option)")
+    @Option(names = "--verify", description = {"Verify payload (use spead4j send with the same option).",
+        "Unlike spead2_recv, spead4j also verifies with --ring."})
     boolean verify;
 
     @Mixin
@@ -81,8 +85,9 @@ final class RecvCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "At least one source is required");
         }
         String bad = receiver.validate();
-        if (bad == null && threads < 1) {
-            bad = "--threads must be at least 1";
+        if (bad == null && threads != 1) {
+            bad = "--threads " + threads + " is not supported: spead4j runs each reader on a thread of its own, "
+                    + "so the number of worker threads cannot be chosen (only --threads 1, the default, is accepted)";
         }
         if (bad == null && !joint && sources.size() > 1 && receiver.ring) {
             bad = "Multiple streams cannot be used with --ring";
@@ -95,7 +100,7 @@ final class RecvCommand implements Callable<Integer> {
         Thread hook = null;
         ScheduledExecutorService live = null;
         AtomicLong liveLines = new AtomicLong();
-        try (ThreadPool pool = new ThreadPool(threads)) {
+        try (ThreadPool pool = new ThreadPool()) {
             try {
                 if (joint || receiver.ring) {
                     streams.add(makeStream(pool, sources));
@@ -129,7 +134,13 @@ final class RecvCommand implements Callable<Integer> {
                     if (heap instanceof Heap h) {
                         complete++;
                         show(h);
+                        String error = verify ? verify(h) : null;
                         h.release();
+                        if (error != null) {
+                            // spead4j verifies in ring mode too (spead2_recv only in callback mode)
+                            failure.compareAndSet(null, error);
+                            break;
+                        }
                     }
                 }
             } else {
@@ -234,17 +245,18 @@ final class RecvCommand implements Callable<Integer> {
             return;
         }
         double elapsed = (System.nanoTime() - startNanos) / 1e9;
-        out.print(format(heap, descriptors, elapsed));
-        out.flush();
+        RawPrintWriter.printBytes(out, format(heap, descriptors, elapsed));
     }
 
     /**
-     * The lines spead2_recv prints for a heap.
+     * The lines spead2_recv prints for a heap. Descriptor names, descriptions and numpy headers are the bytes
+     * received, one char per byte (as the core decodes them), to be written with
+     * {@link RawPrintWriter#printBytes(String)} so that they come out byte for byte as spead2_recv prints them.
      *
      * @param heap the heap
      * @param withDescriptors whether to print its descriptors
      * @param elapsed seconds since the start
-     * @return the text, each line ending in '\n'
+     * @return the text, each line ending in '\n', one byte per char
      */
     static String format(Heap heap, boolean withDescriptors, double elapsed) {
         StringBuilder sb = new StringBuilder();

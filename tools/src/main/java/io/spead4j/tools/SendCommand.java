@@ -84,7 +84,8 @@ final class SendCommand implements Callable<Integer> {
     int maxHeaps = StreamConfig.DEFAULT_MAX_HEAPS;
 
     @Option(names = "--rate-method", paramLabel = "METHOD", converter = RateMethodConverter.class,
-            description = "Rate limiting method (SW/HW/AUTO, default AUTO)")
+            description = "Rate limiting method (SW/HW/AUTO, default AUTO). spead4j has no hardware rate limiting: "
+                    + "HW and AUTO have the same effect as SW")
     RateMethod rateMethod = RateMethod.AUTO;
 
     @Option(names = "--rate", paramLabel = "GBPS", description = "Transmission rate bound (Gb/s, 0 = unlimited)")

@@ -38,8 +38,7 @@ class BenchAgentTest {
     @Test
     void agentCountsTheHeapsSentToItsPortAndAnswersStop() throws Exception {
         int port = freePort();
-        CompletableFuture<Tool> agent = CompletableFuture.supplyAsync(
-                () -> Tool.run("bench", "agent", "--sessions", "1", Integer.toString(port)));
+        CompletableFuture<Tool> agent = Tool.start("bench", "agent", "--sessions", "1", Integer.toString(port));
         try (Socket control = connect(port)) {
             PrintWriter w = new PrintWriter(control.getOutputStream(), true, StandardCharsets.UTF_8);
             BufferedReader in = new BufferedReader(new InputStreamReader(control.getInputStream(), StandardCharsets.UTF_8));
@@ -65,14 +64,12 @@ class BenchAgentTest {
     @Test
     void masterReportsAnAgentThatCannotStart() throws Exception {
         int port = freePort();
-        CompletableFuture<Tool> agent = CompletableFuture.supplyAsync(
-                () -> Tool.run("bench", "agent", "--sessions", "1", Integer.toString(port)));
+        CompletableFuture<Tool> agent = Tool.start("bench", "agent", "--sessions", "1", Integer.toString(port));
         try (Socket probe = connect(port)) {
             probe.getOutputStream().write("exit\n".getBytes(StandardCharsets.US_ASCII));
         }
         assertThat(agent.get(30, TimeUnit.SECONDS).status()).isZero();
-        CompletableFuture<Tool> second = CompletableFuture.supplyAsync(
-                () -> Tool.run("bench", "agent", "--sessions", "1", Integer.toString(port)));
+        CompletableFuture<Tool> second = Tool.start("bench", "agent", "--sessions", "1", Integer.toString(port));
         // with --tcp the data listener wants the agent's control port, which is taken (as in spead2_bench)
         Tool master = null;
         for (int i = 0; i < 500 && master == null; i++) {

@@ -12,17 +12,51 @@ class BenchCommandTest {
     void memPrintsTransferredBytesAndAGbpsFigure() {
         Tool r = Tool.run("bench", "mem", "--passes", "2", "--total-bytes", "8388608", "--heap-size", "1048576");
         assertThat(r.status()).as(r.err()).isZero();
-        assertThat(r.lines()).hasSize(2);
+        assertThat(r.lines()).hasSize(3);
         assertThat(r.lines().get(0)).matches("Transferred \\d+ bytes in \\S+ seconds");
         // 9 heaps (8 of 1 MiB and the end heap) serialised once: more than 8 MiB of packets
         long bytes = Long.parseLong(r.lines().get(0).split(" ")[1]);
         assertThat(bytes).isGreaterThan(8L << 20).isLessThan(9L << 20);
         assertThat(r.lines().get(1)).endsWith(" Gbps");
         assertThat(Double.parseDouble(r.lines().get(1).split(" ")[0])).isPositive();
+        assertThat(r.lines().get(2)).isEqualTo("Received 8 of 8 heaps in each of 2 passes");
         Tool quiet = Tool.run("bench", "mem", "--quiet", "--ring", "--passes", "1", "--total-bytes", "1048576",
                 "--heap-size", "65536");
         assertThat(quiet.status()).as(quiet.err()).isZero();
         assertThat(Double.parseDouble(quiet.out().trim())).isPositive();
+    }
+
+    @Test
+    void memCountsTheHeapsOfEveryPassInBothModes() {
+        for (boolean ring : new boolean[] {false, true}) {
+            List<String> args = new java.util.ArrayList<>(List.of("bench", "mem", "--passes", "3", "--total-bytes",
+                    "1000000", "--heap-size", "100000"));
+            if (ring) {
+                args.add("--ring");
+            }
+            Tool r = Tool.run(args.toArray(String[]::new));
+            assertThat(r.status()).as(r.err()).isZero();
+            assertThat(r.lines()).last().isEqualTo("Received 10 of 10 heaps in each of 3 passes");
+        }
+    }
+
+    @Test
+    void memFailsWhenAPassReceivesFewerHeapsThanSent() {
+        // a heap over spead4j's 128 MiB heap size cap is rejected by the receiver: 0 of the 1 data heap arrives
+        long overCap = io.spead4j.recv.StreamConfig.DEFAULT_MAX_HEAP_SIZE + 1;
+        Tool r = Tool.run("bench", "mem", "--passes", "1", "--heap-size", Long.toString(overCap), "--total-bytes",
+                Long.toString(overCap));
+        assertThat(r.status()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.err()).startsWith("mem: pass 1 received 0 of the 1 heaps sent (")
+                .contains("packets rejected: their heap is larger than spead4j's cap of 134217728 bytes");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void heapCountErrorSaysWhichPassAndHowMany() {
+        assertThat(BenchCommand.Mem.heapCountError(0, 10, 10, 0, 1 << 27)).isNull();
+        assertThat(BenchCommand.Mem.heapCountError(4, 9, 10, 0, 1 << 27)).isEqualTo("pass 5 received 9 of the 10 heaps sent");
+        assertThat(BenchCommand.Mem.heapCountError(0, 11, 10, 0, 1 << 27)).isEqualTo("pass 1 received 11 of the 10 heaps sent");
     }
 
     @Test

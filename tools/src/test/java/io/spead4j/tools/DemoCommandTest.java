@@ -1,5 +1,9 @@
 package io.spead4j.tools;
 
+import io.spead4j.DType;
+import io.spead4j.Format;
+import io.spead4j.Item;
+import io.spead4j.NdArray;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -37,5 +41,19 @@ class DemoCommandTest {
                 .contains("$ spead4j dump --decode")
                 .contains("frame 0: 127.0.0.1:")
                 .contains("8192-byte heaps in 9000-byte packets:");
+    }
+
+    @Test
+    void unsigned64BitValuesArePrintedUnsigned() {
+        DType u8 = DType.parse("<u8");
+        Item array = Item.ofDType(0x1000, "array", "", new long[] {3}, u8);
+        array.setValue(NdArray.ofLongs(u8, new long[] {3}, -1L, 1L, Long.MIN_VALUE));
+        assertThat(DemoCommand.show(array)).endsWith("[18446744073709551615, 1, 9223372036854775808]");
+        Item scalar = Item.ofFormat(0x1001, "scalar", "", new long[0], Format.of('u', 64));
+        scalar.setValue(-2L);
+        assertThat(DemoCommand.show(scalar)).isEqualTo("18446744073709551614");
+        Item signed = Item.ofDType(0x1002, "signed", "", new long[] {2}, DType.parse("<i8"));
+        signed.setValue(NdArray.ofLongs(DType.parse("<i8"), new long[] {2}, -1L, 1L));
+        assertThat(DemoCommand.show(signed)).endsWith("[-1, 1]");
     }
 }

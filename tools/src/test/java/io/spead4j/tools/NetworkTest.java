@@ -48,8 +48,7 @@ class NetworkTest {
     @Test
     void verifiedHeapsOverUdp() throws Exception {
         int port = freeUdpPort();
-        CompletableFuture<Tool> recv = CompletableFuture.supplyAsync(
-                () -> Tool.run("recv", "--verify", "--quiet", "127.0.0.1:" + port));
+        CompletableFuture<Tool> recv = Tool.start("recv", "--verify", "--quiet", "127.0.0.1:" + port);
         awaitBound(port, false);
         Tool send = Tool.run("send", "--verify", "--heaps", "20", "--items", "2", "--heap-size", "65536",
                 "--rate", "0.2", "127.0.0.1:" + port);
@@ -64,8 +63,7 @@ class NetworkTest {
     @Test
     void verifiedHeapsOverTcp() throws Exception {
         int port = freeTcpPort();
-        CompletableFuture<Tool> recv = CompletableFuture.supplyAsync(
-                () -> Tool.run("recv", "--tcp", "--verify", "--descriptors", "127.0.0.1:" + port));
+        CompletableFuture<Tool> recv = Tool.start("recv", "--tcp", "--verify", "--descriptors", "127.0.0.1:" + port);
         awaitBound(port, true);
         Tool send = Tool.run("send", "--tcp", "--verify", "--heaps", "10", "--heap-size", "1000000",
                 "127.0.0.1:" + port);

@@ -11,8 +11,14 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Runs {@code spead4j} in-process with captured output, and finds the shared conformance vectors. */
-record Tool(int status, String out, String err) {
+/**
+ * Runs {@code spead4j} in-process with captured output, and finds the shared conformance vectors.
+ *
+ * @param status the exit status
+ * @param stdout the bytes written to standard output, exactly
+ * @param err standard error, as UTF-8 text
+ */
+record Tool(int status, byte[] stdout, String err) {
     static Tool run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -21,11 +27,68 @@ record Tool(int status, String out, String err) {
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             status = Main.run(o, e, args);
         }
-        return new Tool(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new Tool(status, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Runs {@code spead4j} on a daemon thread of its own (never a shared pool, which a receiver that does not end
+     * could starve), for commands that run while a test drives them.
+     *
+     * @param args the arguments
+     * @return the result, when the command ends
+     */
+    static java.util.concurrent.CompletableFuture<Tool> start(String... args) {
+        java.util.concurrent.CompletableFuture<Tool> result = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("spead4j-" + args[0]).start(() -> {
+            try {
+                result.complete(run(args));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        return result;
+    }
+
+    /** @return standard output as UTF-8 text (for output that is known to be text) */
+    String out() {
+        return new String(stdout, StandardCharsets.UTF_8);
+    }
+
+    /** @return the lines of standard output as UTF-8 text */
     List<String> lines() {
-        return out.lines().toList();
+        return out().lines().toList();
+    }
+
+    /**
+     * Splits bytes into '\n'-terminated lines, each as ISO-8859-1 text: one char per byte, so comparing these
+     * strings compares the bytes exactly, whatever they are (spead2_recv prints descriptor names as raw bytes).
+     *
+     * @param bytes the output
+     * @return the lines, without their '\n' (a last line without '\n' is kept)
+     */
+    static List<String> byteLines(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        List<String> lines = new java.util.ArrayList<>(List.of(text.split("\n", -1)));
+        if (lines.getLast().isEmpty()) {
+            lines.removeLast();
+        }
+        return lines;
+    }
+
+    /** @return the lines of standard output, byte for byte (see {@link #byteLines(byte[])}) */
+    List<String> rawLines() {
+        return byteLines(stdout);
+    }
+
+    /**
+     * Reads a file as byte-exact lines (see {@link #byteLines(byte[])}).
+     *
+     * @param file the file
+     * @return its lines
+     * @throws IOException if it cannot be read
+     */
+    static List<String> rawLines(Path file) throws IOException {
+        return byteLines(Files.readAllBytes(file));
     }
 
     /** @return the shared folder ({@code spead4j.shared}, or ../shared, ../../shared) */

@@ -1,0 +1,48 @@
+package io.spead4j.tools;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@code --help} of the tools says plainly where an option accepted for spead2 compatibility does less, or
+ * nothing, in spead4j.
+ */
+class HelpTextTest {
+    /** @return the help of a command, whitespace collapsed (picocli wraps long descriptions) */
+    private static String help(String... command) {
+        String[] args = new String[command.length + 1];
+        System.arraycopy(command, 0, args, 0, command.length);
+        args[command.length] = "--help";
+        Tool r = Tool.run(args);
+        assertThat(r.status()).as(r.err()).isZero();
+        return r.out().replaceAll("\\s+", " ");
+    }
+
+    @Test
+    void memcpyNtSaysItHasNoEffect() {
+        assertThat(help("recv")).contains("--memcpy-nt Use non-temporal memcpy. Accepted for spead2 compatibility; "
+                + "has no effect in spead4j");
+        assertThat(help("bench", "mem")).contains("--memcpy-nt Use non-temporal memcpy. Accepted for spead2 "
+                + "compatibility; has no effect in spead4j");
+    }
+
+    @Test
+    void threadsSaysOnlyOneIsAcceptedAndWhy() {
+        assertThat(help("recv")).contains("--threads=N Number of worker threads (default 1). Accepted for "
+                + "spead2_recv compatibility, but only 1: spead2 shares this many threads among all readers; "
+                + "spead4j runs each reader on a thread of its own, so the number cannot be chosen.");
+    }
+
+    @Test
+    void verifySaysItAlsoVerifiesInRingMode() {
+        assertThat(help("recv")).contains("--verify Verify payload (use spead4j send with the same option). "
+                + "Unlike spead2_recv, spead4j also verifies with --ring.");
+    }
+
+    @Test
+    void rateMethodSaysThereIsNoHardwareRateLimiting() {
+        assertThat(help("send")).contains("spead4j has no hardware rate limiting: HW and AUTO have the same effect "
+                + "as SW");
+    }
+}
