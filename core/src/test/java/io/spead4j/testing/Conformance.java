@@ -87,6 +87,21 @@ public final class Conformance {
         });
     }
 
+    /**
+     * Parses json text the way every case's json is read (Jackson's defaults: integers as int, long or
+     * BigInteger nodes by size, so none loses precision).
+     *
+     * @param text the json
+     * @return the tree
+     */
+    public static JsonNode parse(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** @return the bytes of {@code NAME.ext} @param name case name @param ext extension without dot */
     public static byte[] bytes(String name, String ext) {
         try {
