@@ -19,9 +19,10 @@ import java.util.Objects;
  *     an {@link NdArray} holding a copy of the received bytes (byte order as on the wire), or viewing them
  *     with the zero-copy opt-in ({@link #setFromRaw(RawItem, boolean)}); a shape of {@code ()} gives the
  *     scalar element instead: {@code Long} (a {@link BigInteger} for a {@code u8} value of 2^63 or more),
- *     {@code Double}, {@code Boolean}, {@link Complex}, {@code String} ({@code S}) or {@code List<Object>}
+ *     {@code Double}, {@code Boolean}, {@link Complex}, {@code byte[]} ({@code S}) or {@code List<Object>}
  *     (record);</li>
- * <li>a one-dimensional {@code [('c', 8)]} item: a {@code String} (NUL bytes dropped);</li>
+ * <li>a one-dimensional {@code [('c', 8)]} item: a {@code String} (NUL bytes dropped; bytes that are not
+ *     ASCII fail the decode);</li>
  * <li>odd-width format items (bit-level path): a {@code Long} / {@code Boolean} / ... for shape {@code ()}, else
  *     nested {@code List<Object>} (records are {@code List<Object>} of their fields; a {@code ('u', 64)} field
  *     of 2^63 or more is a {@link BigInteger}).</li>
@@ -29,6 +30,10 @@ import java.util.Objects;
  * Unsigned values are never negative. For sending, a {@code u8} element or a {@code ('u', 64)} field also
  * accepts a {@link BigInteger} from 0 to 2^64 - 1 (and, as the bit pattern, a negative {@code long} for
  * a {@code u8} dtype element, which {@link NdArray#getLong} returns for such values).
+ * Bytes versus text, as in spead2, where only that one-dimensional {@code [('c', 8)]} item is joined and decoded
+ * to a Python {@code str}: every other character value is bytes, here a {@code byte[]}: an element of an
+ * {@code S} dtype (numpy {@code bytes}, trailing NULs dropped), a {@code ('c', 8)} field of a record on either
+ * path, and the elements of a {@code [('c', 8)]} item of any other shape.
  * For sending, arrays may also be given as nested {@code List}s, Java primitive arrays ({@code long[]},
  * {@code int[]}, {@code double[]}, ...) or {@code Object[]}, scalars as boxed numbers, and 1-D character items
  * as a {@code String} or {@code byte[]}. Not thread-safe.
@@ -147,14 +152,19 @@ public final class Item {
     /**
      * Builds an item from a received descriptor (spead2's {@code Descriptor.from_raw}): with a numpy header the
      * dtype, shape and order come from the header (and the dtype's byte order is flipped under
-     * {@link BugCompat#SWAP_ENDIAN}); otherwise the descriptor's shape and format are used, order C.
+     * {@link BugCompat#SWAP_ENDIAN}); otherwise the descriptor's shape and format are used, order C. As spead2
+     * decodes them as ASCII, a name, description or numpy header holding a byte beyond ASCII is refused.
      *
      * @param descriptor the raw descriptor
      * @param bugCompat the stream's bug-compatibility mask
      * @return a new item without value
-     * @throws IllegalArgumentException if the numpy header or format is invalid
+     * @throws IllegalArgumentException if the numpy header or format is invalid, or a text is not ASCII
      */
     public static Item fromDescriptor(Descriptor descriptor, int bugCompat) {
+        // spead2 decodes the numpy header, the name and the description as ASCII (Descriptor.from_raw)
+        requireAscii(descriptor.numpyHeader(), "numpy header");
+        requireAscii(descriptor.name(), "name");
+        requireAscii(descriptor.description(), "description");
         if (!descriptor.numpyHeader().isEmpty()) {
             NumpyHeader header = NumpyHeader.parse(descriptor.numpyHeader());
             DType dt = header.dtype();
@@ -170,6 +180,17 @@ public final class Item {
         }
         return new Item(descriptor.id(), descriptor.name(), descriptor.description(), dims, null, NdArray.Order.C,
                 Format.of(descriptor.format()));
+    }
+
+    /** Refuses text holding a byte beyond ASCII (a descriptor's text carries one char per byte). */
+    private static void requireAscii(String text, String what) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                throw new IllegalArgumentException("descriptor " + what + " is not ASCII: 'ascii' codec can't decode"
+                        + " byte 0x" + Integer.toHexString(c) + " in position " + i + ": ordinal not in range(128)");
+            }
+        }
     }
 
     /**
@@ -457,14 +478,13 @@ public final class Item {
         StringBuilder sb = new StringBuilder();
         int pos = 0;
         for (Object o : (List<?>) nested) {
-            String s = (String) o;
-            for (int i = 0; i < s.length(); i++, pos++) {
-                char c = s.charAt(i);
-                if (c >= 0x80) {
+            for (byte b : (byte[]) o) {
+                if (b < 0) {
                     throw new IllegalArgumentException("'ascii' codec can't decode byte 0x"
-                            + Integer.toHexString(c) + " in position " + pos + ": ordinal not in range(128)");
+                            + Integer.toHexString(b & 0xff) + " in position " + pos + ": ordinal not in range(128)");
                 }
-                sb.append(c);
+                sb.append((char) b);
+                pos++;
             }
         }
         return sb.toString();
@@ -487,7 +507,7 @@ public final class Item {
                 case 'u' -> NdArray.unsignedValue(raw); // a Long, or a BigInteger for 64 bits from 2^63
                 case 'i' -> length < 64 ? (raw << (64 - length)) >> (64 - length) : raw;
                 case 'b' -> raw != 0;
-                case 'c' -> String.valueOf((char) raw);
+                case 'c' -> new byte[] {(byte) raw}; // Python bytes, as spead2's struct.pack
                 case 'f' -> length == 32 ? (Object) (double) Float.intBitsToFloat((int) raw)
                         : (Object) Double.longBitsToDouble(raw);
                 default -> throw new IllegalArgumentException("unhandled format (" + e.code() + ", " + length + ")");

@@ -494,13 +494,14 @@ public final class NdArray {
                         ? new Complex(b.getFloat(offset), b.getFloat(offset + 4))
                         : new Complex(b.getDouble(offset), b.getDouble(offset + 8));
             case DType.KIND_BYTES: {
+                // numpy gives an S element as Python bytes without its trailing NULs
                 int n = type.itemsize();
                 while (n > 0 && b.get(offset + n - 1) == 0) {
                     n--;
                 }
                 byte[] bytes = new byte[n];
                 b.get(offset, bytes);
-                return new String(bytes, StandardCharsets.ISO_8859_1);
+                return bytes;
             }
             case DType.KIND_RECORD: {
                 List<Object> fields = new ArrayList<>();
@@ -647,18 +648,45 @@ public final class NdArray {
             return false;
         }
         for (int i = 0; i < size; i++) {
-            if (!Objects.equals(getFlat(i), a.getFlat(i))) {
+            if (!elementEquals(getFlat(i), a.getFlat(i))) {
                 return false;
             }
         }
         return true;
     }
 
+    /** Elements compare by content, {@code byte[]} (bytes elements and record fields) included. */
+    private static boolean elementEquals(Object x, Object y) {
+        if (x instanceof List<?> l && y instanceof List<?> m) {
+            if (l.size() != m.size()) {
+                return false;
+            }
+            for (int i = 0; i < l.size(); i++) {
+                if (!elementEquals(l.get(i), m.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return Objects.deepEquals(x, y);
+    }
+
+    private static int elementHash(Object x) {
+        if (x instanceof List<?> l) {
+            int h = 1;
+            for (Object o : l) {
+                h = h * 31 + elementHash(o);
+            }
+            return h;
+        }
+        return x instanceof byte[] b ? Arrays.hashCode(b) : Objects.hashCode(x);
+    }
+
     @Override
     public int hashCode() {
         int h = dtype.hashCode() * 31 + Arrays.hashCode(shape);
         for (int i = 0; i < Math.min(size, 16); i++) {
-            h = h * 31 + Objects.hashCode(getFlat(i));
+            h = h * 31 + elementHash(getFlat(i));
         }
         return h;
     }

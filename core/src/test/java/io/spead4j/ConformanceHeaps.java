@@ -1,7 +1,7 @@
 package io.spead4j;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.spead4j.testing.Conformance;
-import io.spead4j.testing.Json;
 import io.spead4j.wire.ItemPointer;
 import io.spead4j.wire.PacketDecoder;
 
@@ -12,7 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Builds {@link DecodedHeap}s straight from a conformance case's {@code NAME.json}: items from their {@code hex}
@@ -22,47 +22,44 @@ import java.util.Map;
 final class ConformanceHeaps {
     /** A heap as the json describes it. */
     record JsonHeap(long cnt, Flavour flavour, List<RawItem> items, List<Descriptor> descriptors,
-                    Map<String, Object> json) implements DecodedHeap {
+                    JsonNode json) implements DecodedHeap {
     }
 
     private ConformanceHeaps() {
     }
 
     /** @return the flavour a receiver of the case uses: the sender's address width, the receiver's bug_compat */
-    static Flavour flavour(Map<String, Object> json) {
-        Map<String, Object> f = Json.obj(json.get("flavour"));
-        Map<String, Object> recv = json.get("recv_config") == null ? Map.of() : Json.obj(json.get("recv_config"));
-        long bugCompat = recv.get("bug_compat") instanceof Long l ? l : 0;
-        return new Flavour(((Long) f.get("heap_address_bits")).intValue(), (int) bugCompat);
+    static Flavour flavour(JsonNode json) {
+        JsonNode bugCompat = json.path("recv_config").path("bug_compat");
+        return new Flavour((int) Conformance.longValue(json.get("flavour").get("heap_address_bits")),
+                bugCompat.isMissingNode() ? 0 : (int) Conformance.longValue(bugCompat));
     }
 
     /** @return every complete heap of the case, in order @param name case name */
     static List<JsonHeap> completeHeaps(String name) {
-        Map<String, Object> json = Conformance.json(name);
+        JsonNode json = Conformance.json(name);
         Flavour flavour = flavour(json);
         byte[] spead = null;
         List<JsonHeap> out = new ArrayList<>();
-        for (Object h : Json.arr(json.get("heaps"))) {
-            Map<String, Object> heap = Json.obj(h);
-            if (!Boolean.TRUE.equals(heap.get("complete"))) {
+        for (JsonNode heap : json.get("heaps")) {
+            if (!heap.get("complete").booleanValue()) {
                 continue;
             }
-            long cnt = (Long) heap.get("cnt");
+            long cnt = Conformance.longValue(heap.get("cnt"));
             List<RawItem> items = new ArrayList<>();
-            for (Object i : Json.arr(heap.get("items"))) {
-                Map<String, Object> item = Json.obj(i);
-                long id = (Long) item.get("id");
-                boolean immediate = (Boolean) item.get("immediate");
-                int length = ((Long) item.get("length")).intValue();
+            for (JsonNode item : heap.get("items")) {
+                long id = Conformance.longValue(item.get("id"));
+                boolean immediate = item.get("immediate").booleanValue();
+                int length = (int) Conformance.longValue(item.get("length"));
                 byte[] bytes;
-                if (item.containsKey("hex")) {
-                    bytes = Conformance.hex((String) item.get("hex"));
+                if (item.has("hex")) {
+                    bytes = Conformance.hex(item.get("hex").textValue());
                 } else {
                     if (spead == null) {
                         spead = Conformance.bytes(name, "spead");
                     }
                     bytes = addressedValue(spead, cnt, id, length);
-                    if (!sha256(bytes).equals(item.get("sha256"))) {
+                    if (!sha256(bytes).equals(item.get("sha256").textValue())) {
                         throw new IllegalStateException(name + ": bytes of item 0x" + Long.toHexString(id)
                                 + " in heap " + cnt + " do not match the json's sha256");
                     }
@@ -79,29 +76,30 @@ final class ConformanceHeaps {
                 items.add(new RawItem(id, immediate, immediateValue, ByteBuffer.wrap(bytes)));
             }
             List<Descriptor> descriptors = new ArrayList<>();
-            Object ds = heap.get("descriptors");
-            if (ds != null) {
-                for (Object d : Json.arr(ds)) {
-                    descriptors.add(descriptor(Json.obj(d)));
-                }
+            for (JsonNode d : heap.path("descriptors")) {
+                descriptors.add(descriptor(d));
             }
             out.add(new JsonHeap(cnt, flavour, List.copyOf(items), List.copyOf(descriptors), heap));
         }
         return out;
     }
 
-    static Descriptor descriptor(Map<String, Object> d) {
-        List<Long> shape = new ArrayList<>();
-        for (Object s : Json.arr(d.get("shape"))) {
-            shape.add((Long) s);
-        }
+    /**
+     * A raw descriptor of the json as a receiver holds it: names, descriptions and numpy headers carry their
+     * bytes one char per byte (ISO-8859-1), as spead4j's descriptor parser gives them.
+     */
+    static Descriptor descriptor(JsonNode d) {
         List<FormatEntry> format = new ArrayList<>();
-        for (Object f : Json.arr(d.get("format"))) {
-            List<Object> pair = Json.arr(f);
-            format.add(new FormatEntry(((String) pair.get(0)).charAt(0), (Long) pair.get(1)));
+        for (JsonNode f : d.get("format")) {
+            format.add(new FormatEntry(f.get(0).textValue().charAt(0), Conformance.longValue(f.get(1))));
         }
-        return new Descriptor((Long) d.get("id"), (String) d.get("name"), (String) d.get("description"), shape,
-                format, (String) d.get("numpy_header"));
+        return new Descriptor(Conformance.longValue(d.get("id")), latin1(d.get("name")), latin1(d.get("description")),
+                Conformance.longs(d.get("shape")), format, latin1(d.get("numpy_header")));
+    }
+
+    /** @return the bytes of a json name/description as one char per byte */
+    static String latin1(JsonNode text) {
+        return new String(Conformance.textBytes(text), StandardCharsets.ISO_8859_1);
     }
 
     /**

@@ -12,8 +12,9 @@ import io.spead4j.send.Heap;
 import io.spead4j.send.InprocStream;
 import io.spead4j.send.QueueFullException;
 import io.spead4j.send.StreamConfig;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.spead4j.testing.Conformance;
-import io.spead4j.testing.Json;
+import io.spead4j.testing.ItemValues;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +27,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -266,19 +266,20 @@ class InprocTransportTest {
     }
 
     private static Flavour flavour(String name) {
-        Map<String, Object> f = Json.obj(Conformance.json(name).get("flavour"));
-        return new Flavour(((Number) f.get("heap_address_bits")).intValue(), ((Number) f.get("bug_compat")).intValue());
+        JsonNode f = Conformance.json(name).get("flavour");
+        return new Flavour((int) Conformance.longValue(f.get("heap_address_bits")),
+                (int) Conformance.longValue(f.get("bug_compat")));
     }
 
-    /** The items of the case that have a value, copied into a send ItemGroup. */
+    /** Every item of the case (with its value, if it has one), copied into a send ItemGroup. */
     private static Map<String, Item> sendable(io.spead4j.ItemGroup decoded) {
         Map<String, Item> out = new LinkedHashMap<>();
         for (Item item : decoded.values()) {
+            Item copy = Item.fromDescriptor(item.toDescriptor(), 0);
             if (item.value() != null) {
-                Item copy = Item.fromDescriptor(item.toDescriptor(), 0);
                 copy.setValue(item.value());
-                out.put(item.name(), copy);
             }
+            out.put(item.name(), copy);
         }
         return out;
     }
@@ -331,11 +332,13 @@ class InprocTransportTest {
         assertThat(got.keys()).containsExactlyInAnyOrderElementsOf(items.keySet());
         for (Item sent : items.values()) {
             Item received = got.get(sent.name());
-            assertThat(received.id()).isEqualTo(sent.id());
-            assertThat(received.dtype()).isEqualTo(sent.dtype());
-            assertThat(received.shape()).isEqualTo(sent.shape());
-            assertThat(Objects.deepEquals(received.value(), sent.value()))
-                    .as("value of %s: sent %s, received %s", sent.name(), sent.value(), received.value()).isTrue();
+            String what = name + " item " + sent.name();
+            assertThat(received.id()).as(what + " id").isEqualTo(sent.id());
+            assertThat(received.dtype()).as(what + " dtype").isEqualTo(sent.dtype());
+            assertThat(received.shape()).as(what + " shape").isEqualTo(sent.shape());
+            assertThat(received.order()).as(what + " order").isEqualTo(sent.order());
+            assertThat(received.format()).as(what + " format").isEqualTo(sent.format());
+            assertThat(ItemValues.exact(received)).as(what + " value").isEqualTo(ItemValues.exact(sent));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.spead4j.send;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.spead4j.testing.TestPools;
 import io.spead4j.Descriptor;
 import io.spead4j.Flavour;
@@ -21,6 +22,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,24 +50,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * </ul>
  * A second run rebuilds every decoded array as plain nested Java lists before sending, so the bytes come from
  * {@link Item#toBuffer}'s conversion (dtype, byte order, Fortran order, records, bit-packed formats), not from
- * the wire-backed array. One value cannot be decoded as spead2 received it: {@code edge_heaps} heap 4 carries a zero-length
- * fixed-shape item, sent as an immediate of value 0; spead2's own ItemGroup fails on it (the json's
- * {@code update_error}), and so does ours (checked), so its value is decoded from zero bytes instead.
+ * the wire-backed array. A value may be one spead2 sent but cannot decode again: a zero-length fixed-shape item
+ * is sent as an immediate of value 0, on which spead2's own ItemGroup fails (the json's {@code update_error},
+ * as in {@code edge_heaps}); ours must fail on it too, exactly in the heaps whose json has an
+ * {@code update_error}, and its value is then decoded from zero bytes instead.
  *
- * <p>Cases skipped: the mangled ones ({@link SendConformance#MANGLED}: packets altered after sending, so no
- * sender produced them). No un-mangled case is skipped.
+ * <p>The cases run are those whose json says {@code sent_as_is} (the others' packets were altered after
+ * sending, so no sender produced them).
  */
 class ConformanceItemGroupSendTest {
     private static final ThreadPool pool = TestPools.shared();
 
     static List<String> cases() {
-        return SendConformance.unmangled();
+        return SendConformance.sentAsIs();
     }
 
     @Test
-    void coversEveryUnmangledCase() {
-        assertThat(cases()).hasSize(Conformance.names().size() - SendConformance.MANGLED.size())
-                .hasSizeGreaterThanOrEqualTo(19);
+    void someCasesWereSentAsIs() {
+        assertThat(cases()).isNotEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -86,8 +89,10 @@ class ConformanceItemGroupSendTest {
     }
 
     private static void replay(String name, boolean plainValues) throws Exception {
+        System.out.println("item group send case: " + name);
         byte[] expected = Conformance.bytes(name, "spead");
-        Flavour flavour = SendConformance.senderFlavour(Conformance.json(name));
+        JsonNode json = Conformance.json(name);
+        Flavour flavour = SendConformance.senderFlavour(json);
         WireCapture capture = WireCapture.of(expected);
         Map<Long, List<Descriptor>> descriptors = SendConformance.descriptorsByCnt(name, expected);
 
@@ -96,6 +101,8 @@ class ConformanceItemGroupSendTest {
         int described = 0;
         int decoded = 0;
         int wireValues = 0;
+        int fallbacks = 0;
+        Set<Long> undecodable = new TreeSet<>();
         for (WireHeap wh : capture.heaps) {
             String where = name + " heap cnt " + wh.cnt;
             List<WireItem> items = wh.items();
@@ -126,6 +133,8 @@ class ConformanceItemGroupSendTest {
                     // (edge_heaps' update_error); the value the sender had is the one zero bytes decode to
                     assertThatThrownBy(() -> item.setFromRaw(raw)).as(where).isInstanceOf(IllegalArgumentException.class);
                     item.setFromRaw(new RawItem(wi.id(), false, 0, ByteBuffer.allocate(0)));
+                    undecodable.add(wh.cnt);
+                    fallbacks++;
                 } else {
                     item.setFromRaw(raw);
                     decoded++;
@@ -138,11 +147,18 @@ class ConformanceItemGroupSendTest {
             heaps.add(group.getHeap().repeatPointers(wh.repeated()));
         }
 
-        byte[] actual = capture.send(pool, name, flavour, heaps);
+        byte[] actual = capture.send(pool, json, heaps, false);
         assertThat(HexFormat.of().formatHex(actual)).as(name).isEqualTo(HexFormat.of().formatHex(expected));
         assertThat(described).as(name + ": descriptors").isEqualTo(capture.descriptorItems);
-        assertThat(decoded).as(name + ": values decoded from the wire")
-                .isEqualTo(name.equals("edge_heaps") ? wireValues - 1 : wireValues);
+        assertThat(decoded).as(name + ": values decoded from the wire").isEqualTo(wireValues - fallbacks);
+        Set<Long> failedInSpead2 = new TreeSet<>();
+        for (JsonNode heap : json.get("heaps")) {
+            if (heap.hasNonNull("update_error")) {
+                failedInSpead2.add(Conformance.longValue(heap.get("cnt")));
+            }
+        }
+        assertThat(undecodable).as(name + ": heaps with a value spead2 could not decode again")
+                .isEqualTo(failedInSpead2);
     }
 
     /** @return the byte length of a value of a fixed-shape item, or -1 when the shape is variable */

@@ -1,5 +1,6 @@
 package io.spead4j.send;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.spead4j.testing.TestPools;
 import io.spead4j.Descriptor;
 import io.spead4j.Flavour;
@@ -30,30 +31,32 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and its payload. Descriptors are re-encoded from the raw descriptors of {@code NAME.json} (numpy-header
  * descriptors take their shape from the header, as the receiver clears it); other addressed items use the
  * payload bytes, immediates become A/8-byte immediates, STREAM_CTRL start/stop use {@link Heap#addStart()} /
- * {@link Heap#addEnd()}. Packet size, cnts and group modes are inferred as in
- * {@link WireCapture#send}.
+ * {@link Heap#addEnd()}. Packet size and max heaps come from the json's {@code send_config}; cnts and group
+ * modes are inferred as in {@link WireCapture#send}; the heaps that do not interleave are sent once one by one
+ * and once as SERIAL groups.
  *
- * <p>Cases skipped, because their bytes are not what a spead2 sender emitted but were altered afterwards:
- * {@link SendConformance#MANGLED}.
+ * <p>The cases run are those whose json says {@code sent_as_is}; the others' bytes were altered after sending
+ * (packets reordered, dropped, duplicated, stripped or mixed with garbage), so no sender produces them.
  */
 class ConformanceSendTest {
     private static final ThreadPool pool = TestPools.shared();
 
     static List<String> cases() {
-        return SendConformance.unmangled();
+        return SendConformance.sentAsIs();
     }
 
     @Test
-    void coversEveryUnmangledCase() {
-        assertThat(Conformance.names()).containsAll(SendConformance.MANGLED);
-        assertThat(cases()).hasSizeGreaterThanOrEqualTo(19);
+    void someCasesWereSentAsIs() {
+        assertThat(cases()).isNotEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void sendsTheSameBytesAsSpead2(String name) throws Exception {
+        System.out.println("send case: " + name);
         byte[] expected = Conformance.bytes(name, "spead");
-        Flavour flavour = SendConformance.senderFlavour(Conformance.json(name));
+        JsonNode json = Conformance.json(name);
+        Flavour flavour = SendConformance.senderFlavour(json);
         WireCapture capture = WireCapture.of(expected);
         Map<Long, List<Descriptor>> descriptors = SendConformance.descriptorsByCnt(name, expected);
         int descriptorsEncoded = 0;
@@ -65,8 +68,10 @@ class ConformanceSendTest {
                 descriptorsEncoded += ds.size();
             }
         }
-        byte[] actual = capture.send(pool, name, flavour, heaps);
+        byte[] actual = capture.send(pool, json, heaps, false);
         assertThat(HexFormat.of().formatHex(actual)).isEqualTo(HexFormat.of().formatHex(expected));
+        byte[] serial = capture.send(pool, json, heaps, true);
+        assertThat(HexFormat.of().formatHex(serial)).as("as SERIAL groups").isEqualTo(HexFormat.of().formatHex(expected));
         // every descriptor went through DescriptorEncoder, none through the raw-bytes fallback
         assertThat(descriptorsEncoded).isEqualTo(capture.descriptorItems);
     }

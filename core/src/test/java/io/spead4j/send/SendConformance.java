@@ -5,93 +5,107 @@ import io.spead4j.Flavour;
 import io.spead4j.FormatEntry;
 import io.spead4j.Spead;
 import io.spead4j.ThreadPool;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.spead4j.testing.Conformance;
-import io.spead4j.testing.Json;
 import io.spead4j.wire.ItemPointer;
 import io.spead4j.wire.PacketDecoder;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the send-side conformance tests share: which cases spead2's sender produced unchanged, the heaps of a
- * {@code NAME.spead} as they appear on the wire, the raw descriptors of the case's json, and how the heaps
- * were sent (packet size, cnts, group modes), inferred from the wire.
+ * What the send-side conformance tests share: which cases spead2's sender produced unchanged (the json's
+ * {@code sent_as_is}), the heaps of a {@code NAME.spead} as they appear on the wire, the raw descriptors of the
+ * case's json, and how the heaps were sent: packet size and {@code max_heaps} from the json's
+ * {@code send_config}, cnts and group modes inferred from the wire.
  */
 final class SendConformance {
-    /**
-     * Cases whose packets were altered after sending, so no send stream can produce them: {@code garbage}
-     * (malformed packets inserted), {@code duplicates} and {@code duplicate_heaps} (packets repeated),
-     * {@code lost_packets} (packets removed), {@code out_of_order} (packets shuffled), {@code unsized_heaps}
-     * and {@code unsized_rejected} (HEAP_LENGTH removed from every packet), {@code slot_eviction} (packets of
-     * separately sent heaps arranged by hand as A1 B1 B2 C D1 A2 D2, an order no group mode gives).
-     */
-    static final Set<String> MANGLED = Set.of("garbage", "duplicates", "duplicate_heaps", "lost_packets",
-            "out_of_order", "unsized_heaps", "unsized_rejected", "slot_eviction");
-
-    /** Cases whose receiver config hides some heaps, and the case with the same bytes that shows them. */
-    static final Map<String, String> SAME_BYTES = Map.of("round_robin_evict", "round_robin",
-            "substreams_single", "substreams", "stop_midstream", "ignore_stop");
-
     private static final Pattern NUMPY_SHAPE = Pattern.compile("'shape': \\(([^)]*)\\)");
 
     private SendConformance() {
     }
 
-    /** @return every case whose bytes a spead2 sender emitted unchanged */
-    static List<String> unmangled() {
-        return Conformance.names().stream().filter(n -> !MANGLED.contains(n)).toList();
+    /** @return every case whose bytes a spead2 sender emitted unchanged ({@code sent_as_is}) */
+    static List<String> sentAsIs() {
+        return Conformance.sentAsIs();
     }
 
     /** @return the sender's flavour of a case (address bits and bug_compat of its json's {@code flavour}) */
-    static Flavour senderFlavour(Map<String, Object> json) {
-        Map<String, Object> fl = Json.obj(json.get("flavour"));
-        return new Flavour(((Long) fl.get("heap_address_bits")).intValue(), ((Long) fl.get("bug_compat")).intValue());
+    static Flavour senderFlavour(JsonNode json) {
+        JsonNode fl = json.get("flavour");
+        return new Flavour((int) Conformance.longValue(fl.get("heap_address_bits")),
+                (int) Conformance.longValue(fl.get("bug_compat")));
+    }
+
+    /**
+     * The spead2 send config of a case ({@code send_config}: {@code max_packet_size}, {@code max_heaps}).
+     *
+     * @param json the case's json
+     * @return the config
+     */
+    static StreamConfig sendConfig(JsonNode json) {
+        JsonNode send = json.get("send_config");
+        assertThat(send.isObject()).as("send_config of a sent_as_is case").isTrue();
+        return StreamConfig.DEFAULT.withMaxPacketSize((int) Conformance.longValue(send.get("max_packet_size")))
+                .withMaxHeaps((int) Conformance.longValue(send.get("max_heaps")));
     }
 
     /**
      * Raw descriptors of every complete heap of the case, by heap cnt, in item order (which for descriptors,
-     * all addressed, is wire order); for a case whose receiver hides heaps, completed from the case with the
-     * same bytes.
+     * all addressed, is wire order); where the case's receiver hid some heaps (its recv_config evicted or
+     * stopped before them), completed from the other cases with exactly the same bytes.
      *
      * @param name case name
-     * @param expected the case's bytes, to check the sibling's are the same
+     * @param expected the case's bytes
      * @return descriptors by cnt
      */
     static Map<Long, List<Descriptor>> descriptorsByCnt(String name, byte[] expected) {
         Map<Long, List<Descriptor>> descriptors = descriptorsByCnt(Conformance.json(name));
-        String sibling = SAME_BYTES.get(name);
-        if (sibling != null) {
-            // this case's receiver drops some heaps; the case with the same bytes delivers their descriptors
-            assertThat(Conformance.bytes(sibling, "spead")).isEqualTo(expected);
-            descriptorsByCnt(Conformance.json(sibling)).forEach(descriptors::putIfAbsent);
+        for (String other : sameBytes(name, expected)) {
+            descriptorsByCnt(Conformance.json(other)).forEach(descriptors::putIfAbsent);
         }
         return descriptors;
     }
 
-    private static Map<Long, List<Descriptor>> descriptorsByCnt(Map<String, Object> json) {
+    /** @return the other cases whose {@code .spead} is exactly {@code bytes} */
+    private static List<String> sameBytes(String name, byte[] bytes) {
+        List<String> out = new ArrayList<>();
+        for (String other : Conformance.names()) {
+            try {
+                if (!other.equals(name) && Files.size(Conformance.dir().resolve(other + ".spead")) == bytes.length
+                        && Arrays.equals(Conformance.bytes(other, "spead"), bytes)) {
+                    out.add(other);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
+    private static Map<Long, List<Descriptor>> descriptorsByCnt(JsonNode json) {
         Map<Long, List<Descriptor>> out = new LinkedHashMap<>();
-        for (Object h : Json.arr(json.get("heaps"))) {
-            Map<String, Object> heap = Json.obj(h);
-            Object ds = heap.get("descriptors");
-            if (ds == null) {
+        for (JsonNode heap : json.get("heaps")) {
+            JsonNode ds = heap.path("descriptors");
+            if (!ds.isArray()) {
                 continue;
             }
             List<Descriptor> list = new ArrayList<>();
-            for (Object d : Json.arr(ds)) {
-                list.add(descriptor(Json.obj(d)));
+            for (JsonNode d : ds) {
+                list.add(descriptor(d));
             }
-            out.putIfAbsent((Long) heap.get("cnt"), list);
+            out.putIfAbsent(Conformance.longValue(heap.get("cnt")), list);
         }
         return out;
     }
@@ -100,13 +114,11 @@ final class SendConformance {
      * A raw descriptor of the json as the sender wrote it: a numpy-header descriptor gets back the shape the
      * receiver dropped, taken from the header.
      */
-    static Descriptor descriptor(Map<String, Object> d) {
-        String numpy = (String) d.get("numpy_header");
+    static Descriptor descriptor(JsonNode d) {
+        String numpy = latin1(d.get("numpy_header"));
         List<Long> shape = new ArrayList<>();
         if (numpy.isEmpty()) {
-            for (Object s : Json.arr(d.get("shape"))) {
-                shape.add((Long) s);
-            }
+            shape.addAll(Conformance.longs(d.get("shape")));
         } else {
             Matcher m = NUMPY_SHAPE.matcher(numpy);
             assertThat(m.find()).as("shape in %s", numpy).isTrue();
@@ -117,12 +129,16 @@ final class SendConformance {
             }
         }
         List<FormatEntry> format = new ArrayList<>();
-        for (Object f : Json.arr(d.get("format"))) {
-            List<Object> entry = Json.arr(f);
-            format.add(new FormatEntry(((String) entry.get(0)).charAt(0), (Long) entry.get(1)));
+        for (JsonNode f : d.get("format")) {
+            format.add(new FormatEntry(f.get(0).textValue().charAt(0), Conformance.longValue(f.get(1))));
         }
-        return new Descriptor((Long) d.get("id"), (String) d.get("name"), (String) d.get("description"),
+        return new Descriptor(Conformance.longValue(d.get("id")), latin1(d.get("name")), latin1(d.get("description")),
                 shape, format, numpy);
+    }
+
+    /** @return the bytes of a json name/description as one char per byte, as the wire carries them */
+    private static String latin1(JsonNode text) {
+        return new String(Conformance.textBytes(text), StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -292,21 +308,24 @@ final class SendConformance {
 
         /**
          * Sends {@code rebuilt} (one heap per captured heap, same order) as the original sender did, through a
-         * {@link BytesStream}: max packet size = the largest packet rounded up to a multiple of 8; cnts that
-         * follow on from the previous one use the automatic cnt sequence (started at the first heap's cnt),
-         * others are explicit; heaps whose packets interleave go as one {@link GroupMode#ROUND_ROBIN} group,
-         * and {@code serial_group} sends all heaps as one {@link GroupMode#SERIAL} group.
+         * {@link BytesStream} with the case's {@code send_config} (max packet size, max heaps): cnts that follow
+         * on from the previous one use the automatic cnt sequence (started at the first heap's cnt), others are
+         * explicit; heaps whose packets interleave go as one {@link GroupMode#ROUND_ROBIN} group. Heaps that do
+         * not interleave are sent one by one, or, with {@code serialGroups}, each run of them as
+         * {@link GroupMode#SERIAL} groups of at most {@code max_heaps} heaps: both give the same bytes.
          *
          * @param pool thread pool of the stream
-         * @param name case name
-         * @param flavour the sender's flavour
+         * @param json the case's json
          * @param rebuilt the heaps to send
+         * @param serialGroups whether to send the heaps that do not interleave as SERIAL groups
          * @return the bytes written
          */
-        byte[] send(ThreadPool pool, String name, Flavour flavour, List<Heap> rebuilt) throws IOException {
+        byte[] send(ThreadPool pool, JsonNode json, List<Heap> rebuilt, boolean serialGroups) throws IOException {
             assertThat(rebuilt).hasSameSizeAs(heaps);
-            int maxHeaps = Math.max(4, heaps.size());
-            StreamConfig config = StreamConfig.DEFAULT.withMaxPacketSize((maxPacket + 7) & ~7).withMaxHeaps(maxHeaps);
+            Flavour flavour = senderFlavour(json);
+            StreamConfig config = sendConfig(json);
+            assertThat(maxPacket).as("largest packet within send_config's max_packet_size")
+                    .isLessThanOrEqualTo(config.maxPacketSize());
             try (BytesStream stream = new BytesStream(pool, config)) {
                 List<HeapReference> refs = new ArrayList<>();
                 long expectedCnt = heaps.getFirst().cnt;
@@ -321,16 +340,28 @@ final class SendConformance {
                     }
                     refs.add(new HeapReference(rebuilt.get(i), cnt, 0));
                 }
-                if (name.equals("serial_group")) {
-                    stream.sendHeaps(refs, GroupMode.SERIAL);
-                } else {
-                    for (List<Integer> group : groups()) {
-                        if (group.size() == 1) {
-                            stream.sendHeap(refs.get(group.getFirst()));
-                        } else {
-                            stream.sendHeaps(group.stream().map(refs::get).toList(), GroupMode.ROUND_ROBIN);
+                List<HeapReference> serial = new ArrayList<>();
+                for (List<Integer> group : groups()) {
+                    if (group.size() == 1 && serialGroups) {
+                        serial.add(refs.get(group.getFirst()));
+                        if (serial.size() == config.maxHeaps()) {
+                            stream.sendHeaps(List.copyOf(serial), GroupMode.SERIAL);
+                            serial.clear();
                         }
+                        continue;
                     }
+                    if (!serial.isEmpty()) {
+                        stream.sendHeaps(List.copyOf(serial), GroupMode.SERIAL);
+                        serial.clear();
+                    }
+                    if (group.size() == 1) {
+                        stream.sendHeap(refs.get(group.getFirst()));
+                    } else {
+                        stream.sendHeaps(group.stream().map(refs::get).toList(), GroupMode.ROUND_ROBIN);
+                    }
+                }
+                if (!serial.isEmpty()) {
+                    stream.sendHeaps(List.copyOf(serial), GroupMode.SERIAL);
                 }
                 stream.flush();
                 return stream.getValue();
