@@ -3,6 +3,10 @@ package io.spead4j;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,5 +82,41 @@ class InprocQueueTest {
         assertThat(consumer.isAlive()).isFalse();
         assertThat(got[0]).containsExactly(42);
         assertThat(got[1]).isNull();
+    }
+
+    @Test
+    void stopWakesEveryWaitingConsumer() throws Exception {
+        InprocQueue queue = new InprocQueue();
+        int consumers = 4;
+        CountDownLatch returned = new CountDownLatch(consumers);
+        ConcurrentLinkedQueue<Object> results = new ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < consumers; i++) {
+            Thread t = Thread.ofPlatform().daemon().name("consumer-" + i).start(() -> {
+                try {
+                    byte[] packet = queue.pop();
+                    results.add(packet == null ? "stopped" : packet);
+                } catch (Throwable e) {
+                    results.add(e);
+                } finally {
+                    returned.countDown();
+                }
+            });
+            threads.add(t);
+        }
+        try {
+            // stop() must find them all inside pop()'s wait, or the test could not tell notify from notifyAll
+            while (!threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING)) {
+                Thread.sleep(1);
+            }
+            queue.stop();
+            // a bound far beyond any scheduling delay, only so a lost wake-up fails instead of hanging
+            assertThat(returned.await(20, TimeUnit.SECONDS))
+                    .as("all %d consumers returned after stop(), %d still waiting", consumers, returned.getCount())
+                    .isTrue();
+            assertThat(results).containsExactly("stopped", "stopped", "stopped", "stopped");
+        } finally {
+            threads.forEach(Thread::interrupt);
+        }
     }
 }

@@ -23,6 +23,7 @@ import java.nio.channels.Channel;
 import java.nio.channels.Channels;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.FileChannel;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -88,6 +89,8 @@ public abstract class StreamBase implements AutoCloseable {
 
     private final Object readerLock = new Object();
     private final List<Reader> readers = new ArrayList<>();
+    /** The sockets of the socket readers, in the order added (for {@link #localAddresses()}). */
+    private final List<NetworkChannel> sockets = new ArrayList<>();
     private boolean readersStarted;
     private boolean stopReaders;
 
@@ -1050,10 +1053,37 @@ public abstract class StreamBase implements AutoCloseable {
             throw e;
         }
         synchronized (readerLock) {
-            if (stopReaders && !readers.contains(reader)) {
+            if (readers.contains(reader)) {
+                if (socket instanceof NetworkChannel bound) {
+                    sockets.add(bound);
+                }
+            } else if (stopReaders) {
                 closeSocket(socket);
             }
         }
+    }
+
+    /**
+     * The local addresses of this stream's socket readers (UDP sockets, TCP listeners and connections), in
+     * the order the readers were added: the way to learn the port the system chose for a reader added with
+     * port 0. Sockets already closed (the stream stopped) are left out.
+     *
+     * @return the addresses the readers' sockets are bound to
+     */
+    public final List<InetSocketAddress> localAddresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        synchronized (readerLock) {
+            for (NetworkChannel socket : sockets) {
+                try {
+                    if (socket.getLocalAddress() instanceof InetSocketAddress address) {
+                        out.add(address);
+                    }
+                } catch (IOException closed) {
+                    // closed since: the stream stopped
+                }
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static void closeSocket(Channel socket) {

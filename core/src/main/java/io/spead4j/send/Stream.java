@@ -372,8 +372,7 @@ public abstract class Stream implements AutoCloseable {
                 Slot s = slot(start + i);
                 s.gen = gens[i];
                 s.substreamIndex = ref.substreamIndex();
-                double rate = ref.rate();
-                s.nanosPerByte = rate == 0.0 ? 0.0 : rate > 0.0 ? 1e9 / rate : defaultNanosPerByte;
+                s.nanosPerByte = nanosPerByte(ref.rate(), defaultNanosPerByte);
                 s.mode = mode;
                 s.groupEnd = end;
                 if (i + 1 < n) {
@@ -600,6 +599,19 @@ public abstract class Stream implements AutoCloseable {
                 // nothing more can be done
             }
         }
+    }
+
+    /**
+     * The pace the rate limiter charges for one heap's bytes (package-private so tests can check the choice
+     * on the limiter's fake clock).
+     *
+     * @param heapRate the heap's {@link HeapReference#rate()}: negative = the stream's rate, 0 = unlimited,
+     *     positive = this rate in bytes per second
+     * @param streamNanosPerByte the stream's own pace (0 if its rate is unlimited)
+     * @return nanoseconds per byte, 0 for unlimited
+     */
+    static double nanosPerByte(double heapRate, double streamNanosPerByte) {
+        return heapRate == 0.0 ? 0.0 : heapRate > 0.0 ? 1e9 / heapRate : streamNanosPerByte;
     }
 
     /** Sends packets until the queue is empty (as far as the last look at the tail goes). */

@@ -112,6 +112,80 @@ class StreamBehaviourTest {
     }
 
     @Test
+    void aSinglePacketHeapNeverJoinsALiveHeapOfTheSameCnt() {
+        // §2.2 step 3: a packet whose PAYLOAD_LENGTH equals its HEAP_LENGTH does not look for a live heap, so it
+        // makes a heap of its own beside the live heap 1, which the later packet then completes
+        RecordingStream s = new RecordingStream(new StreamConfig());
+        s.batch(first(1), singleHeap(1, 8), second(1));
+        assertThat(s.cnts()).containsExactly(1L, 1L);
+        assertThat(s.contiguous()).containsExactly(true, true);
+        RawItem single = s.heaps.get(0).items().getFirst();
+        assertThat(single.bytes()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+        RawItem multi = s.heaps.get(1).items().getFirst();
+        assertThat(multi.length()).isEqualTo(200);
+        assertThat(multi.bytes()[0]).isEqualTo((byte) 1);
+        assertThat(multi.bytes()[199]).isEqualTo((byte) 200);
+        s.stop();
+        StreamStats st = s.getStats();
+        assertThat(st.packets()).isEqualTo(3);
+        assertThat(st.heaps()).isEqualTo(2);
+        assertThat(st.singlePacketHeaps()).isEqualTo(1);
+        assertThat(st.incompleteHeapsEvicted()).isZero();
+        assertThat(st.incompleteHeapsFlushed()).isZero();
+        assertThat(s.heaps).hasSize(2);
+    }
+
+    @Test
+    void anItemAddressBeyondHeapLengthMeansTheHeapNeverCompletes() {
+        // §2.5: complete needs received = HEAP_LENGTH and received = min length, which an address pointer
+        // beyond HEAP_LENGTH raises: such a heap stays live, whether it came in one packet or two
+        RecordingStream s = new RecordingStream(new StreamConfig());
+        byte[] single = packet(1).heapLength(100).address(0x1000, 0).address(0x1001, 150).payload(100, 0).build();
+        // (the pointer comes last: a packet whose HEAP_LENGTH is below the min length already raised is rejected)
+        byte[] firstOf3 = packet(3).heapLength(200).address(0x1000, 0).payload(100, 1).build();
+        byte[] secondOf3 = packet(3).heapLength(200).offset(100).address(0x1001, 250).payload(100, 101).build();
+        s.batch(single, firstOf3, secondOf3, singleHeap(2, 8));
+        assertThat(s.cnts()).as("only the ordinary heap 2 completed").containsExactly(2L);
+        s.stop();
+        assertThat(s.cnts()).containsExactly(2L, 1L, 3L);
+        assertThat(s.contiguous()).containsExactly(true, false, false);
+        IncompleteHeap one = (IncompleteHeap) s.heaps.get(1);
+        assertThat(one.heapLength()).isEqualTo(100);
+        assertThat(one.receivedLength()).isEqualTo(100);
+        IncompleteHeap three = (IncompleteHeap) s.heaps.get(2);
+        assertThat(three.heapLength()).isEqualTo(200);
+        assertThat(three.receivedLength()).isEqualTo(200);
+        StreamStats st = s.getStats();
+        assertThat(st.packets()).isEqualTo(4);
+        assertThat(st.heaps()).isEqualTo(3);
+        assertThat(st.incompleteHeapsFlushed()).isEqualTo(2);
+        assertThat(st.incompleteHeapsEvicted()).isZero();
+        assertThat(st.singlePacketHeaps()).isEqualTo(2);
+    }
+
+    @Test
+    void aPacketOverTheHeapSizeCapEvictsNothing() {
+        // with one slot any new heap would evict the live one; a packet over the cap must be dropped before
+        RecordingStream s = new RecordingStream(new StreamConfig().withMaxHeaps(1).withMaxHeapSize(1000));
+        s.batch(first(1));
+        byte[] sizedOverCap = packet(2).heapLength(1L << 39).address(0x1000, 0).payload(100, 0).build();
+        byte[] unsizedOverCap = packet(3).address(0x1000, 0).payload(2000, 0).build();
+        s.batch(sizedOverCap, unsizedOverCap);
+        assertThat(s.heaps).isEmpty();
+        assertThat(s.oversizedPackets()).isEqualTo(2);
+        assertThat(s.getStats().incompleteHeapsEvicted()).isZero();
+        s.batch(second(1));
+        assertThat(s.cnts()).as("the live heap 1 survived and completed").containsExactly(1L);
+        assertThat(s.contiguous()).containsExactly(true);
+        s.stop();
+        StreamStats st = s.getStats();
+        assertThat(st.packets()).isEqualTo(4);
+        assertThat(st.heaps()).isEqualTo(1);
+        assertThat(st.incompleteHeapsEvicted()).isZero();
+        assertThat(st.incompleteHeapsFlushed()).isZero();
+    }
+
+    @Test
     void aCompleteStopHeapStopsTheStreamAndIsNotDeliveredOrCounted() {
         RecordingStream s = new RecordingStream(new StreamConfig());
         s.batch(first(1), stopHeap(2), singleHeap(3, 4));

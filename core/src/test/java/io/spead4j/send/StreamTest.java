@@ -31,11 +31,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class StreamTest {
     private static final ThreadPool pool = TestPools.shared();
 
-    /** A transport that records packets, can hold the writer until released, and can fail chosen packets. */
+    /**
+     * A transport that records packets, can hold the writer until released, and can fail chosen packets. It
+     * asserts nothing on the writer thread (an assertion failing there would only end the writer): what went
+     * wrong there is kept in {@link #writerProblem} for the test thread.
+     */
     static final class RecordingStream extends Stream {
         final List<byte[]> packets = new ArrayList<>();
         final CountDownLatch release;
         final CountDownLatch entered = new CountDownLatch(1);
+        volatile String writerProblem;
         int failPacket = -1;
         int seen;
 
@@ -48,9 +53,13 @@ class StreamTest {
         protected void writePackets(PacketBatch batch) {
             entered.countDown();
             try {
-                assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+                // bounded only so a test that fails before releasing does not hold a shared pool thread forever
+                if (!release.await(60, TimeUnit.SECONDS)) {
+                    writerProblem = "the writer was never released";
+                }
             } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+                writerProblem = "the writer was interrupted while held";
+                Thread.currentThread().interrupt();
             }
             synchronized (packets) {
                 for (int i = 0; i < batch.size(); i++) {
@@ -201,7 +210,7 @@ class StreamTest {
     void fullQueueRefusesAsyncSendsAtOnceAndSendsNothingOfThem() throws Exception {
         RecordingStream s = new RecordingStream(P128.withMaxHeaps(2), true);
         CompletableFuture<Long> f1 = s.sendHeapAsync(heapOfPackets(1, 1));
-        assertThat(s.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        s.entered.await();
         CompletableFuture<Long> f2 = s.sendHeapAsync(heapOfPackets(1, 2));
         CompletableFuture<Long> f3 = s.sendHeapAsync(heapOfPackets(1, 3));
         assertThat(f3).isCompletedExceptionally();
@@ -221,6 +230,7 @@ class StreamTest {
         // heap 3, 4 and the group never used a cnt
         assertThat(s.packets).extracting(p -> cntAndOffset(p).getFirst()[0]).containsExactly(1L, 2L, 3L);
         s.close();
+        assertThat(s.writerProblem).isNull();
         assertThatIllegalStateException().isThrownBy(() -> s.sendHeapAsync(new Heap()));
     }
 
@@ -228,7 +238,7 @@ class StreamTest {
     void groupNeedsRoomForAllItsHeaps() throws Exception {
         RecordingStream s = new RecordingStream(P128.withMaxHeaps(3), true);
         s.sendHeapAsync(heapOfPackets(1, 1));
-        assertThat(s.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        s.entered.await();
         List<HeapReference> three = List.of(new HeapReference(new Heap()), new HeapReference(new Heap()),
                 new HeapReference(new Heap()));
         assertThat(s.sendHeapsAsync(three, GroupMode.ROUND_ROBIN)).isCompletedExceptionally();
@@ -238,6 +248,7 @@ class StreamTest {
         assertThat(two.get()).isEqualTo(2 * 49);
         assertThat(s.packets).extracting(p -> cntAndOffset(p).getFirst()[0]).containsExactly(1L, 2L, 3L);
         s.close();
+        assertThat(s.writerProblem).isNull();
     }
 
     @Test

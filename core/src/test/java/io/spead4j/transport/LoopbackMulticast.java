@@ -5,40 +5,72 @@ import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 
-/** Runtime probe: can this machine deliver multicast over its loopback interface (TTL 0, never leaves)? */
+/**
+ * Multicast over the loopback interface (TTL 0, never leaves the machine): whether this machine has what it
+ * takes, decided from the interface itself, and a probe that must then succeed.
+ *
+ * <p>A test skips only for a reason found here ({@link #missing}): no interface with the loopback address,
+ * an interface that is down, or, for IPv6, an interface without the MULTICAST flag (Linux's {@code lo} has
+ * none by default, so the kernel has no ff00::/8 route on it and refuses IPv6 multicast there; IPv4 multicast
+ * on {@code lo} works without the flag). Any other failure, a probe that does not arrive included, is a test
+ * failure with its reason ({@link #requireWorking}).
+ */
 final class LoopbackMulticast {
+    /** How long the probe datagram may take: only a bound so a lost probe fails instead of hanging. */
+    private static final int PROBE_TIMEOUT_MILLIS = 10_000;
+
     private LoopbackMulticast() {
     }
 
-    /** @return null if IPv4 multicast to {@code group} on the interface of {@code lo} works, else why not */
-    static String unavailable(InetAddress group, InetAddress lo) {
-        try {
-            NetworkInterface ni = NetworkInterface.getByInetAddress(lo);
-            if (ni == null) {
-                return "no interface has " + lo.getHostAddress();
-            }
-            return probe(group, ni, StandardProtocolFamily.INET);
-        } catch (IOException e) {
-            return e.toString();
+    /**
+     * What this machine lacks for multicast of a family on an interface, read from the interface.
+     *
+     * @param ni the interface (null if none has the loopback address)
+     * @param loopback the loopback address looked up (for the message)
+     * @param family the address family of the groups
+     * @return null if nothing is missing, else why multicast cannot work there
+     * @throws SocketException if the interface flags cannot be read
+     */
+    static String missing(NetworkInterface ni, InetAddress loopback, StandardProtocolFamily family)
+            throws SocketException {
+        if (ni == null) {
+            return "no interface has " + loopback.getHostAddress();
         }
+        if (!ni.isUp()) {
+            return "interface " + ni.getName() + " is down";
+        }
+        if (family == StandardProtocolFamily.INET6 && !ni.supportsMulticast()) {
+            return "interface " + ni.getName() + " has no MULTICAST flag (Linux's default for lo), so the kernel "
+                    + "routes no IPv6 multicast (ff00::/8) on it";
+        }
+        return null;
     }
 
-    /** @return null if IPv6 multicast to {@code group} on interface {@code index} works, else why not */
-    static String unavailable(InetAddress group, int index) {
+    /**
+     * Sends one datagram to {@code group} on {@code ni} and receives it.
+     *
+     * @param group the multicast group
+     * @param ni the interface to send and join on
+     * @param family the group's family
+     * @throws AssertionError with the reason if the probe cannot be sent or does not arrive intact
+     */
+    static void requireWorking(InetAddress group, NetworkInterface ni, StandardProtocolFamily family) {
+        String why;
         try {
-            NetworkInterface ni = NetworkInterface.getByIndex(index);
-            if (ni == null) {
-                return "no interface has index " + index;
-            }
-            return probe(group, ni, StandardProtocolFamily.INET6);
+            why = probe(group, ni, family);
         } catch (IOException e) {
-            return e.toString();
+            why = e.toString();
+        }
+        if (why != null) {
+            throw new AssertionError("multicast to " + group.getHostAddress() + " on " + ni.getName()
+                    + " does not work, and the interface lacks nothing that would explain it: " + why);
         }
     }
 
@@ -53,13 +85,13 @@ final class LoopbackMulticast {
             tx.setOption(StandardSocketOptions.IP_MULTICAST_IF, ni);
             byte[] probe = "spead4j multicast probe".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             tx.send(ByteBuffer.wrap(probe), new InetSocketAddress(group, port));
-            rx.socket().setSoTimeout(2000);
+            rx.socket().setSoTimeout(PROBE_TIMEOUT_MILLIS);
             DatagramPacket p = new DatagramPacket(new byte[64], 64);
             try {
                 rx.socket().receive(p);
             } catch (SocketTimeoutException e) {
                 return "a probe datagram sent to " + group.getHostAddress() + " on " + ni.getName()
-                        + " did not arrive within 2 s";
+                        + " did not arrive within " + PROBE_TIMEOUT_MILLIS / 1000 + " s";
             }
             return p.getLength() == probe.length ? null : "the probe datagram arrived damaged";
         }

@@ -9,6 +9,7 @@ import io.spead4j.send.BytesStream;
 import io.spead4j.send.UdpStream;
 import io.spead4j.testing.Drain;
 import io.spead4j.testing.TestPools;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -101,6 +102,12 @@ class UdpTransportTest {
                  DatagramChannel tx = DatagramChannel.open()) {
                 DatagramChannel rx = bound();
                 rx.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+                // all 200 datagrams wait in the socket before the reader starts: the buffer must hold them
+                // (Linux charges a datagram of 100 to 200 bytes under 1 KiB) or some would be lost
+                int granted = rx.getOption(java.net.StandardSocketOptions.SO_RCVBUF);
+                Assumptions.assumeTrue(granted >= (heaps + 1) * 1024, () -> "this machine grants a UDP socket only "
+                        + granted + " bytes of receive buffer (net.core.rmem_max): too few to queue "
+                        + (heaps + 1) + " datagrams without loss");
                 InetSocketAddress to = (InetSocketAddress) rx.getLocalAddress();
                 receiver.addUdpReader(rx);
                 for (int cnt = 1; cnt <= heaps; cnt++) {
@@ -136,7 +143,7 @@ class UdpTransportTest {
                 }
                 List<Long> cnts = new ArrayList<>();
                 for (int i = 0; i < heaps; i++) {
-                    HeapBase h = receiver.getAsync().get(5, TimeUnit.SECONDS);
+                    HeapBase h = receiver.getAsync().get(LIMIT.toSeconds(), TimeUnit.SECONDS);
                     assertThat(h.items().getFirst().bytes()).isEqualTo(ItemHeaps.randomBytes(h.cnt(), 1000));
                     cnts.add(h.cnt());
                 }
@@ -158,7 +165,7 @@ class UdpTransportTest {
             receiver.addUdpReader(b, 2000);
             Thread.sleep(100); // let the readers block (not asserted on)
             receiver.stop();
-            assertThat(receiver.awaitStopped(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(receiver.awaitStopped(LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
             assertThat(a.isOpen()).isFalse();
             assertThat(b.isOpen()).isFalse();
             assertThat(Drain.heaps(receiver)).isEmpty();
@@ -190,7 +197,7 @@ class UdpTransportTest {
                             .addItem(0x1000, ItemHeaps.randomBytes(2, 3000), false), 2);
                     assertThat(sent).isGreaterThan(3000);
                 }
-                HeapBase h = receiver.getAsync().get(5, TimeUnit.SECONDS);
+                HeapBase h = receiver.getAsync().get(LIMIT.toSeconds(), TimeUnit.SECONDS);
                 assertThat(h.cnt()).isEqualTo(2);
                 receiver.stop();
             }
@@ -200,15 +207,42 @@ class UdpTransportTest {
     @Test
     void theMulticastFormAcceptsTheInterfaceAddressForUnicastAsSpead2Does() throws Exception {
         InetAddress lo = InetAddress.getByName("127.0.0.1");
-        int port = PassthroughTest.freeUdpPort(lo);
         assertTimeoutPreemptively(LIMIT, () -> {
             try (Stream receiver = new Stream(POOL, new StreamConfig()); DatagramChannel tx = DatagramChannel.open()) {
-                receiver.addUdpReader(InetAddress.getByName("0.0.0.0"), port, 9200, 0, lo);
+                receiver.addUdpReader(InetAddress.getByName("0.0.0.0"), 0, 9200, 0, lo);
+                InetSocketAddress bound = receiver.localAddresses().getFirst();
+                assertThat(bound.getAddress()).isEqualTo(lo);
+                int port = bound.getPort();
                 tx.send(ByteBuffer.wrap(datagram(1, 300)), new InetSocketAddress(lo, port));
                 tx.send(ByteBuffer.wrap(stopHeap(2)), new InetSocketAddress(lo, port));
                 assertThat(Drain.heaps(receiver)).extracting(HeapBase::cnt).containsExactly(1L);
             }
         });
+    }
+
+    @Test
+    void localAddressesNameThePortsTheSystemChoseForEverySocketReader() throws Exception {
+        InetAddress v4 = InetAddress.getByName("127.0.0.1");
+        // explicit start: the readers wait, so the stream cannot stop before the addresses are read
+        try (Stream receiver = new Stream(POOL, new StreamConfig().withExplicitStart(true))) {
+            assertThat(receiver.localAddresses()).isEmpty();
+            receiver.addUdpReader(0, 9200, 0, "127.0.0.1");
+            DatagramChannel own = bound();
+            InetSocketAddress ownAddress = (InetSocketAddress) own.getLocalAddress();
+            receiver.addUdpReader(own);
+            receiver.addBufferReader(new byte[0]); // not a socket: not listed
+            receiver.addTcpReader(0, 65536, 0, "127.0.0.1");
+            List<InetSocketAddress> addresses = receiver.localAddresses();
+            assertThat(addresses).hasSize(3);
+            assertThat(addresses.get(0).getAddress()).isEqualTo(v4);
+            assertThat(addresses.get(0).getPort()).isPositive().isNotEqualTo(ownAddress.getPort());
+            assertThat(addresses.get(1)).isEqualTo(ownAddress);
+            assertThat(addresses.get(2).getAddress()).isEqualTo(v4);
+            assertThat(addresses.get(2).getPort()).isPositive();
+            receiver.stop();
+            assertThat(own.isOpen()).isFalse();
+            assertThat(receiver.localAddresses()).as("closed sockets are left out").isEmpty();
+        }
     }
 
     @Test
