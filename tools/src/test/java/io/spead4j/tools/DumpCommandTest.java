@@ -12,7 +12,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -130,13 +129,11 @@ class DumpCommandTest {
 
     @Test
     void capturesUdpDatagramsIntoAPcapFile() throws Exception {
-        int port;
-        try (DatagramSocket probe = new DatagramSocket(0)) {
-            port = probe.getLocalPort();
-        }
         Path file = tmp.resolve("capture.pcap");
-        CompletableFuture<Tool> dump = Tool.start("dump", "--bind", "127.0.0.1",
-                "--count", "3", "--duration", "30", Integer.toString(port), file.toString());
+        ListeningTool.Running running = ListeningTool.start(false, p -> new String[] {"dump", "--bind", "127.0.0.1",
+                "--count", "3", "--duration", "30", Integer.toString(p), file.toString()});
+        int port = running.port();
+        CompletableFuture<Tool> dump = running.tool();
         byte[] payload = "spead4j capture test".getBytes(StandardCharsets.US_ASCII);
         try (DatagramChannel ch = DatagramChannel.open()) {
             while (!dump.isDone()) {

@@ -38,18 +38,6 @@ class Ipv6BindTest {
         }
     }
 
-    private static int freePort(boolean tcp) throws IOException {
-        if (tcp) {
-            try (ServerSocket s = new ServerSocket()) {
-                s.bind(new InetSocketAddress(v6Loopback, 0));
-                return s.getLocalPort();
-            }
-        }
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(v6Loopback, 0))) {
-            return s.getLocalPort();
-        }
-    }
-
     /** Binds a socket of our own (no address reuse) to address:port; returns whether that succeeded. */
     private static boolean canBind(InetAddress address, int port, boolean tcp) {
         try {
@@ -68,19 +56,6 @@ class Ipv6BindTest {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** Waits until something is bound to [::1]:port, or the receiver has ended (it failed). */
-    private static void awaitBound(int port, boolean tcp, CompletableFuture<Tool> recv) throws Exception {
-        for (int i = 0; i < 500 && !recv.isDone(); i++) {
-            if (!canBind(v6Loopback, port, tcp)) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        Tool r = recv.getNow(null);
-        throw new AssertionError("nothing bound to [::1]:" + port
-                + (r == null ? "" : "; recv ended with status " + r.status() + ": " + r.err()));
     }
 
     /**
@@ -104,10 +79,11 @@ class Ipv6BindTest {
 
     @Test
     void udpReceiverListensOnTheIpv6BindAddressOnly() throws Exception {
-        int port = freePort(false);
-        CompletableFuture<Tool> recv = Tool.start("recv", "--bind", "::1", "--verify", "--quiet", ":" + port);
+        ListeningTool.Running running = ListeningTool.start(false,
+                p -> new String[] {"recv", "--bind", "::1", "--verify", "--quiet", ":" + p});
+        int port = running.port();
+        CompletableFuture<Tool> recv = running.tool();
         try {
-            awaitBound(port, false, recv);
             assertThat(canBind(V4_LOOPBACK, port, false)).as("127.0.0.1:" + port + " is free: not bound to a wildcard")
                     .isTrue();
             Tool send = Tool.run("send", "--verify", "--heaps", "5", "--heap-size", "8192", "--rate", "0.1",
@@ -124,10 +100,11 @@ class Ipv6BindTest {
 
     @Test
     void tcpReceiverListensOnTheIpv6BindAddressOnly() throws Exception {
-        int port = freePort(true);
-        CompletableFuture<Tool> recv = Tool.start("recv", "--tcp", "--bind", "::1", "--verify", "--quiet", ":" + port);
+        ListeningTool.Running running = ListeningTool.start(true,
+                p -> new String[] {"recv", "--tcp", "--bind", "::1", "--verify", "--quiet", ":" + p});
+        int port = running.port();
+        CompletableFuture<Tool> recv = running.tool();
         try {
-            awaitBound(port, true, recv);
             assertThat(canBind(V4_LOOPBACK, port, true)).as("127.0.0.1:" + port + " is free: not bound to a wildcard")
                     .isTrue();
             Tool send = Tool.run("send", "--tcp", "--verify", "--heaps", "5", "--heap-size", "8192", "[::1]:" + port);
@@ -142,7 +119,7 @@ class Ipv6BindTest {
 
     @Test
     void bindAddressThatContradictsTheEndpointIsRefused() throws Exception {
-        int port = freePort(false);
+        int port = ListeningTool.freePort(false); // refused before anything binds it
         for (String[] args : new String[][] {
                 {"recv", "--bind", "::1", "[::2]:" + port},
                 {"recv", "--bind", "::1", "127.0.0.1:" + port},
