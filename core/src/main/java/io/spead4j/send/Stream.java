@@ -564,13 +564,7 @@ public abstract class Stream implements AutoCloseable {
         batch.clear();
         lock.lock();
         try {
-            while (head != to) {
-                Slot s = slot(head);
-                s.gen = null;
-                s.future = null;
-                s.error = null;
-                head++;
-            }
+            clearSlotsUntil(to);
             active = to;
             activeStart = to;
             completedHead = to;
@@ -757,6 +751,17 @@ public abstract class Stream implements AutoCloseable {
         }
     }
 
+    /** Empties the slots from {@code head} up to {@code end} and advances {@code head} there (lock held). */
+    private void clearSlotsUntil(long end) {
+        while (head != end) {
+            Slot s = slot(head);
+            s.gen = null;
+            s.future = null;
+            s.error = null;
+            head++;
+        }
+    }
+
     /** Frees the slots of the {@code n} oldest groups, then completes their futures, then wakes flushers. */
     private void groupsCompleted(int n) {
         long newHead;
@@ -767,14 +772,7 @@ public abstract class Stream implements AutoCloseable {
                 doneFutures[i] = first.future;
                 doneBytes[i] = first.bytes;
                 doneErrors[i] = first.error;
-                long end = first.groupEnd;
-                while (head != end) {
-                    Slot s = slot(head);
-                    s.gen = null;
-                    s.future = null;
-                    s.error = null;
-                    head++;
-                }
+                clearSlotsUntil(first.groupEnd);
             }
             newHead = head;
         } finally {
