@@ -290,6 +290,19 @@ class SpeadOptionNamesTest {
     }
 
     @Test
+    void masterHelpListsSpead2NamesAndSaysWhichAreOlderSpellings() {
+        Tool r = Tool.run("bench", "master", "--help");
+        assertThat(r.status()).as(r.err()).isZero();
+        String help = r.out().replaceAll("\\s+", " ");
+        assertThat(help).contains("--bind, --recv-bind=ADDRESS", "--buffer, --recv-buffer=BYTES", "--send-bind=ADDRESS",
+                "--send-buffer=BYTES", "--send-max-poll, --send-ibv-max-poll=N",
+                "Options are spead2_bench's; --bind, --buffer, --ibv, --ibv-vector and --ibv-max-poll are "
+                        + "spead4j's older names of --recv-bind, --recv-buffer, --recv-ibv, --recv-ibv-vector and "
+                        + "--recv-ibv-max-poll.");
+        assertThat(help).doesNotContain("--mem-pool", "--mem-lower", "--mem-upper");
+    }
+
+    @Test
     void compareUdpScriptCommandLinesAreAccepted() {
         // ../shared/reference/compare-udp.sh: `$S agent $port` and `$S master SHAPE --quiet 127.0.0.1:$port`
         for (String shape : List.of("", "--packet 1472", "--heap-size 131072 --packet 8264 --addr-bits 48")) {
