@@ -121,7 +121,8 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    private static void applyPool(ReceiverOptions receiver, long heapSize) {
+    /** Sizes the receiver's memory pool from the heap size, as spead2_bench does in mem and master modes. */
+    static void applyPool(ReceiverOptions receiver, long heapSize) {
         receiver.memPool = true;
         receiver.memLower = heapSize;
         receiver.memUpper = heapSize + 1024;
@@ -134,6 +135,7 @@ final class BenchCommand implements Runnable {
      * receive every heap (else exit status 1), and the non-quiet output says how many were received.
      */
     @Command(name = "mem", mixinStandardHelpOptions = true, sortOptions = false,
+            modelTransformer = BenchOptionNames.Mem.class,
             description = {"Decode about 1 GiB of heaps from memory, repeatedly, and print the rate.",
                 "spead4j checks that every pass received every heap, and fails (exit status 1) if not."})
     static final class Mem implements Callable<Integer> {
@@ -309,6 +311,10 @@ final class BenchCommand implements Runnable {
                             ReceiverOptions options = new ReceiverOptions();
                             try {
                                 String multicast = configure(options, config);
+                                String bad = options.validate();
+                                if (bad != null) {
+                                    throw new IllegalArgumentException(bad);
+                                }
                                 pool = new ThreadPool(1);
                                 connection = new Receiver(pool, options);
                                 String endpoint = multicast.isEmpty() ? Integer.toString(port) : multicast;
@@ -387,8 +393,11 @@ final class BenchCommand implements Runnable {
                     case "mem-initial" -> o.memInitial = Integer.parseInt(value);
                     case "ring" -> o.ring = bool(value);
                     case "memcpy-nt" -> o.memcpyNt = bool(value);
+                    // a spead2 master built with ibverbs always sends ibv, ibv-vector and ibv-max-poll: only
+                    // ibv = 1 asks for ibverbs, which validate() then refuses
+                    case "ibv" -> o.ibverbs.ibv = bool(value);
                     default -> {
-                        // ibverbs and unknown keys are ignored
+                        // ibv-vector, ibv-max-poll (used only with ibv) and unknown keys are ignored
                     }
                 }
             }
@@ -404,7 +413,11 @@ final class BenchCommand implements Runnable {
 
     /** {@code bench master HOST:PORT}: finds the sustainable rate of an agent. */
     @Command(name = "master", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Find the highest rate an agent receives without loss")
+            modelTransformer = BenchOptionNames.Master.class, abbreviateSynopsis = true,
+            description = {"Find the highest rate an agent receives without loss.",
+                "Options are spead2_bench's; --bind, --buffer, --ibv, --ibv-vector and --ibv-max-poll are spead4j's "
+                    + "older names of --recv-bind, --recv-buffer, --recv-ibv, --recv-ibv-vector and "
+                    + "--recv-ibv-max-poll."})
     static final class Master implements Callable<Integer> {
         @Spec
         private CommandLine.Model.CommandSpec spec;
@@ -412,9 +425,7 @@ final class BenchCommand implements Runnable {
         @Mixin
         BenchOptions common = new BenchOptions();
 
-        @Option(names = "--multicast", paramLabel = "GROUP:PORT", description = "Multicast group to use, instead of unicast")
-        String multicast = "";
-
+        /** The agent's receiver; spead2_bench's names ({@code --recv-bind}, ...) from {@link BenchOptionNames}. */
         @Mixin
         ReceiverOptions receiver;
 
@@ -424,24 +435,42 @@ final class BenchCommand implements Runnable {
         @Option(names = "--send-bind", paramLabel = "ADDRESS", description = "Local address to bind the sender to")
         String sendBind = "";
 
-        @Option(names = "--send-buffer", paramLabel = "BYTES", description = "Sender socket buffer size")
+        @Option(names = "--send-buffer", paramLabel = "BYTES",
+                description = "Sender socket buffer size (default 512 KiB; 208 KiB with --tcp)")
         Integer sendBuffer;
 
         @Option(names = "--burst", paramLabel = "BYTES", description = "Burst size (default ${DEFAULT-VALUE})")
         long burst = io.spead4j.send.StreamConfig.DEFAULT_BURST_SIZE;
 
-        @Option(names = "--burst-rate-ratio", paramLabel = "RATIO", description = "Hard rate limit, relative to the rate")
+        @Option(names = "--burst-rate-ratio", paramLabel = "RATIO",
+                description = "Hard rate limit, relative to the rate (default ${DEFAULT-VALUE})")
         double burstRateRatio = io.spead4j.send.StreamConfig.DEFAULT_BURST_RATE_RATIO;
 
         @Option(names = "--max-heaps", paramLabel = "N", description = "Maximum heaps in flight (default ${DEFAULT-VALUE})")
         int maxHeaps = io.spead4j.send.StreamConfig.DEFAULT_MAX_HEAPS;
 
         @Option(names = "--rate-method", paramLabel = "METHOD", converter = SendCommand.RateMethodConverter.class,
-                description = "Rate limiting method (SW/HW/AUTO)")
+                description = "Rate limiting method (SW/HW/AUTO, default AUTO). spead4j has no hardware rate "
+                        + "limiting: HW and AUTO have the same effect as SW")
         RateMethod rateMethod = RateMethod.AUTO;
 
         @Option(names = "--ttl", paramLabel = "N", description = "TTL for multicast target (default ${DEFAULT-VALUE})")
         int ttl = 1;
+
+        @Option(names = "--send-ibv", description = "Use ibverbs to send (not supported by spead4j)")
+        boolean sendIbv;
+
+        @Option(names = "--send-ibv-vector", paramLabel = "N",
+                description = "Interrupt vector of the ibverbs sender (not supported by spead4j)")
+        Integer sendIbvVector;
+
+        /** spead2_bench 4.4.1 names the sender's ibv-max-poll {@code --send-max-poll}. */
+        @Option(names = {"--send-max-poll", "--send-ibv-max-poll"}, paramLabel = "N",
+                description = "Maximum polls in a row of the ibverbs sender (not supported by spead4j)")
+        Integer sendIbvMaxPoll;
+
+        @Option(names = "--multicast", paramLabel = "GROUP:PORT", description = "Multicast group to use, instead of unicast")
+        String multicast = "";
 
         @Option(names = "--run-bytes", paramLabel = "BYTES", hidden = true,
                 description = "spead4j: minimum bytes per measurement run (default 1e9, as spead2)")
@@ -450,10 +479,49 @@ final class BenchCommand implements Runnable {
         @Parameters(paramLabel = "HOST:PORT", description = "The agent's control endpoint")
         String endpoint;
 
+        /** @return why the options cannot be used, or null */
+        String validate() {
+            if (receiver.ibverbs.given() || sendIbv || sendIbvVector != null || sendIbvMaxPoll != null) {
+                return "ibverbs (--recv-ibv, --recv-ibv-vector, --recv-ibv-max-poll, --send-ibv, --send-ibv-vector, "
+                        + "--send-max-poll) is not supported by spead4j; use UDP or TCP";
+            }
+            String bad = receiver.validate();
+            if (bad != null) {
+                return bad;
+            }
+            if (common.heapSize < 1 || common.heapSize > Integer.MAX_VALUE - 1024) {
+                return "--heap-size must be in [1, 2^31 - 1025]";
+            }
+            if (receiver.maxPacketSize() < 56) {
+                return "--packet must be at least 56 bytes";
+            }
+            try {
+                new Flavour(addrBits, 0);
+            } catch (IllegalArgumentException e) {
+                return "--addr-bits: " + e.getMessage();
+            }
+            if (sendBuffer != null && sendBuffer < 0) {
+                return "--send-buffer must not be negative";
+            }
+            if (burst < 0) {
+                return "--burst must not be negative";
+            }
+            if (!(burstRateRatio >= 1.0)) {
+                return "--burst-rate-ratio must be at least 1";
+            }
+            if (maxHeaps < 1) {
+                return "--max-heaps must be at least 1";
+            }
+            if (!(runBytes > 0)) {
+                return "--run-bytes must be positive";
+            }
+            return null;
+        }
+
         @Override
         public Integer call() throws Exception {
             CommandLine cl = spec.commandLine();
-            String bad = receiver.validate();
+            String bad = validate();
             InetSocketAddress control = null;
             if (bad == null) {
                 try {
@@ -461,12 +529,6 @@ final class BenchCommand implements Runnable {
                 } catch (IllegalArgumentException e) {
                     bad = e.getMessage();
                 }
-            }
-            if (bad == null && (common.heapSize < 1 || common.heapSize > Integer.MAX_VALUE)) {
-                bad = "--heap-size out of range";
-            }
-            if (bad == null && !(runBytes > 0)) {
-                bad = "--run-bytes must be positive";
             }
             if (bad != null) {
                 throw new CommandLine.ParameterException(cl, bad);
@@ -607,7 +669,7 @@ final class BenchCommand implements Runnable {
         }
 
         /** The receiver options as {@code name = value} lines (spead2_bench's {@code enumerate_wire}). */
-        private List<String> wireOptions() {
+        List<String> wireOptions() {
             ReceiverOptions r = receiver;
             List<String> lines = new ArrayList<>();
             lines.add("multicast = " + multicast);

@@ -3,8 +3,9 @@ package io.spead4j.tools;
 import picocli.CommandLine.Option;
 
 /**
- * spead2's ibverbs options, shared by {@code recv}, {@code send} and {@code bench master}: parsed so that
- * spead2 command lines are recognised, then refused with one clear reason, since spead4j has no ibverbs.
+ * spead2's ibverbs options, shared by {@code recv}, {@code send} and {@code bench master} (which names them
+ * {@code --recv-ibv}, ... as spead2_bench does, see {@link BenchOptionNames}): parsed so that spead2 command lines
+ * are recognised, then refused with one clear reason, since spead4j has no ibverbs.
  */
 final class IbverbsOptions {
     @Option(names = "--ibv", description = "Use ibverbs (not supported by spead4j)")
@@ -16,9 +17,14 @@ final class IbverbsOptions {
     @Option(names = "--ibv-max-poll", paramLabel = "N", description = "Maximum polls in a row (not supported by spead4j)")
     Integer ibvMaxPoll;
 
+    /** @return whether any ibverbs option was given */
+    boolean given() {
+        return ibv || ibvVector != null || ibvMaxPoll != null;
+    }
+
     /** @return why the options cannot be used, or null when no ibverbs option was given */
     String validate() {
-        if (ibv || ibvVector != null || ibvMaxPoll != null) {
+        if (given()) {
             return "ibverbs (--ibv, --ibv-vector, --ibv-max-poll) is not supported by spead4j; use UDP or TCP";
         }
         return null;

@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * spead2's receiver and protocol options ({@code spead2_cmdline}): the stream configuration, ring size and
- * how each source becomes a reader. A picocli mixin shared by {@code recv} and {@code bench}.
+ * how each source becomes a reader. A picocli mixin shared by {@code recv} and {@code bench}; the names here are
+ * spead2_recv's, and {@link BenchOptionNames} gives {@code bench mem} and {@code bench master} spead2_bench's.
  */
 final class ReceiverOptions {
     @Option(names = "--tcp", description = "Use TCP instead of UDP")
@@ -94,7 +95,7 @@ final class ReceiverOptions {
             return "--packet must be positive";
         }
         if (buffer != null && buffer < 0) {
-            return "--buffer must not be negative";
+            return "the socket buffer size (--buffer; --recv-buffer in bench master) must not be negative";
         }
         if (memPool && (memLower < 0 || memUpper < memLower || memMaxFree < 0 || memInitial < 0
                 || memInitial > memMaxFree)) {
