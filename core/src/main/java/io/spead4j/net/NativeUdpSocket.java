@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,7 +38,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * {@link IOException} naming the call and the error. One thread may receive while another sends; the
  * option setters are safe from any thread.
  */
-public final class NativeUdpSocket implements AutoCloseable {
+public final class NativeUdpSocket implements Channel {
     private static final Logger LOG = LoggerFactory.getLogger(NativeUdpSocket.class);
     private static final int CLOSED = 1 << 30;
     /** Longest single poll: a close also wakes the poll, this only bounds a missed wake-up. */
@@ -140,6 +141,11 @@ public final class NativeUdpSocket implements AutoCloseable {
     /** @return whether {@link #close()} was called */
     public boolean isClosed() {
         return (state.get() & CLOSED) != 0;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !isClosed();
     }
 
     private void begin() throws ClosedChannelException {
