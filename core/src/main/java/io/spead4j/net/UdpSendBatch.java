@@ -13,13 +13,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * The reusable memory of {@link NativeUdpSocket#sendBatch}: up to {@code capacity} datagrams, each a range of
  * native memory and the index of its destination, described by {@code mmsghdr}s and {@code iovec}s set up
  * once; the destinations are encoded once as {@code sockaddr}s. Filling and sending allocate nothing. After a
- * send, {@link #errno(int)} tells which datagrams failed. Not thread-safe.
+ * send, {@link #errno(int)} tells which datagrams failed. Its native memory is freed when the batch is no
+ * longer reachable (so a stream's writer may still hold it while the stream closes). Not thread-safe.
  */
-public final class UdpSendBatch implements AutoCloseable {
+public final class UdpSendBatch {
     private static final long MSG = Libc.MMSGHDR.byteSize();
     private static final long IOV = Libc.IOVEC.byteSize();
 
-    private final Arena arena = Arena.ofShared();
+    private final Arena arena = Arena.ofAuto();
     private final int capacity;
     final MemorySegment headers;
     private final MemorySegment iovecs;
@@ -52,14 +53,9 @@ public final class UdpSendBatch implements AutoCloseable {
         this.names = arena.allocate((long) destinations.size() * SockAddr.SIZE, 8);
         this.nameLengths = new int[destinations.size()];
         this.errnos = new int[capacity];
-        try {
-            for (int d = 0; d < destinations.size(); d++) {
-                nameLengths[d] = SockAddr.write(names.asSlice((long) d * SockAddr.SIZE, SockAddr.SIZE),
-                        Objects.requireNonNull(destinations.get(d), "destination"), ipv6);
-            }
-        } catch (RuntimeException e) {
-            arena.close();
-            throw e;
+        for (int d = 0; d < destinations.size(); d++) {
+            nameLengths[d] = SockAddr.write(names.asSlice((long) d * SockAddr.SIZE, SockAddr.SIZE),
+                    Objects.requireNonNull(destinations.get(d), "destination"), ipv6);
         }
         for (int i = 0; i < capacity; i++) {
             headers.set(JAVA_LONG, i * MSG + Libc.MSG_IOV, iovecs.address() + i * IOV);
@@ -128,11 +124,5 @@ public final class UdpSendBatch implements AutoCloseable {
     public int errno(int i) {
         Objects.checkIndex(i, count);
         return errnos[i];
-    }
-
-    /** Frees the memory; the batch must not be used afterwards (nor concurrently with this). */
-    @Override
-    public void close() {
-        arena.close();
     }
 }

@@ -73,8 +73,8 @@ class NativeUdpSocketTest {
         try (NativeUdpSocket rx = bound(loopback);
              NativeUdpSocket tx = bound(loopback);
              Arena arena = Arena.ofConfined();
-             UdpReceiveBatch in = new UdpReceiveBatch(BATCH, 1500);
-             UdpSendBatch out = new UdpSendBatch(BATCH, List.of(rx.localAddress()), rx.isIpv6())) {
+             UdpReceiveBatch in = new UdpReceiveBatch(BATCH, 1500)) {
+            UdpSendBatch out = new UdpSendBatch(BATCH, List.of(rx.localAddress()), rx.isIpv6());
             int total = 200;
             MemorySegment slab = arena.allocate((long) total * 1500);
             for (int i = 0; i < total; i++) {
@@ -124,8 +124,8 @@ class NativeUdpSocketTest {
         try (NativeUdpSocket rx = bound(lo);
              NativeUdpSocket tx = bound(lo);
              Arena arena = Arena.ofConfined();
-             UdpReceiveBatch in = new UdpReceiveBatch(8, 100);
-             UdpSendBatch out = new UdpSendBatch(8, List.of(rx.localAddress()), false)) {
+             UdpReceiveBatch in = new UdpReceiveBatch(8, 100)) {
+            UdpSendBatch out = new UdpSendBatch(8, List.of(rx.localAddress()), false);
             MemorySegment slab = arena.allocate(70_000);
             pattern(slab, 0, 200, 0);
             out.add(slab, 0, 100, 0);
@@ -222,14 +222,13 @@ class NativeUdpSocketTest {
             tx.setMulticastTtl(0);
             tx.setMulticastLoop(true);
             int port = rx.localAddress().getPort();
-            try (UdpSendBatch out = new UdpSendBatch(8, List.of(new InetSocketAddress(group, port)), false)) {
-                MemorySegment slab = arena.allocate(3000);
-                pattern(slab, 0, 1000, 0);
-                pattern(slab, 1000, 1000, 1);
-                out.add(slab, 0, 1000, 0);
-                out.add(slab, 1000, 1000, 0);
-                assertThat(tx.sendBatch(out)).isZero();
-            }
+            UdpSendBatch out = new UdpSendBatch(8, List.of(new InetSocketAddress(group, port)), false);
+            MemorySegment slab = arena.allocate(3000);
+            pattern(slab, 0, 1000, 0);
+            pattern(slab, 1000, 1000, 1);
+            out.add(slab, 0, 1000, 0);
+            out.add(slab, 1000, 1000, 0);
+            assertThat(tx.sendBatch(out)).isZero();
             int got = 0;
             while (got < 2) {
                 int n = rx.receiveBatch(in, 10_000);
@@ -249,8 +248,8 @@ class NativeUdpSocketTest {
         try (NativeUdpSocket rx = bound(lo);
              NativeUdpSocket tx = bound(lo);
              Arena arena = Arena.ofConfined();
-             UdpReceiveBatch in = new UdpReceiveBatch(8, 65536);
-             UdpSendBatch out = new UdpSendBatch(8, List.of(rx.localAddress()), false)) {
+             UdpReceiveBatch in = new UdpReceiveBatch(8, 65536)) {
+            UdpSendBatch out = new UdpSendBatch(8, List.of(rx.localAddress()), false);
             Assumptions.assumeTrue(tx.probeGso(), "kernel refuses UDP_SEGMENT");
             Assumptions.assumeTrue(rx.enableGro(), "kernel refuses UDP_GRO");
             assertThat(rx.isGroEnabled()).isTrue();
@@ -293,8 +292,8 @@ class NativeUdpSocketTest {
         try (NativeUdpSocket rx = bound(lo);
              NativeUdpSocket tx = bound(lo);
              Arena arena = Arena.ofConfined();
-             UdpReceiveBatch in = new UdpReceiveBatch(BATCH, 1500);
-             UdpSendBatch out = new UdpSendBatch(BATCH, List.of(rx.localAddress()), false)) {
+             UdpReceiveBatch in = new UdpReceiveBatch(BATCH, 1500)) {
+            UdpSendBatch out = new UdpSendBatch(BATCH, List.of(rx.localAddress()), false);
             MemorySegment slab = arena.allocate(BATCH * 1472L);
             int rounds = 2_000;
             long[] sum = new long[1];
