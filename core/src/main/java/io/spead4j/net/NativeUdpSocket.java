@@ -542,9 +542,10 @@ public final class NativeUdpSocket implements Channel {
     }
 
     /**
-     * Sends every datagram of a batch, as many per {@code sendmmsg} as the kernel takes, waiting for buffer
-     * room when it is full. A datagram the kernel refuses (e.g. {@code EMSGSIZE}) is skipped and its error
-     * recorded ({@link UdpSendBatch#errno(int)}); the others are still sent. Allocates nothing.
+     * Sends every datagram of a batch, as many messages per {@code sendmmsg} as the kernel takes, waiting for
+     * buffer room when it is full. A message the kernel refuses (e.g. {@code EMSGSIZE}) is skipped and its
+     * error recorded for its datagrams ({@link UdpSendBatch#errno(int)}); the others are still sent.
+     * Allocates nothing.
      *
      * @param batch the datagrams
      * @return how many failed (0: all sent)
@@ -552,7 +553,7 @@ public final class NativeUdpSocket implements Channel {
      * @throws ClosedChannelException if it was closed before
      */
     public int sendBatch(UdpSendBatch batch) throws IOException {
-        int n = batch.size();
+        int n = batch.messageCount();
         int failed = 0;
         begin();
         try {
@@ -574,8 +575,8 @@ public final class NativeUdpSocket implements Channel {
                     waitFor(sendPoll, sendCapture, POLL_SLICE_MILLIS);
                     continue;
                 }
-                batch.setErrno(first, errno);
-                failed++;
+                batch.setMessageErrno(first, errno);
+                failed += batch.segments(first);
                 first++;
             }
             return failed;

@@ -285,6 +285,67 @@ class NativeUdpSocketTest {
     }
 
     @Test
+    void gsoMergesEqualSizedRunsPerDestinationAndTheyArriveAsSeparateDatagrams() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (NativeUdpSocket a = bound(lo);
+             NativeUdpSocket b = bound(lo);
+             NativeUdpSocket tx = bound(lo);
+             Arena arena = Arena.ofConfined();
+             UdpReceiveBatch in = new UdpReceiveBatch(BATCH, 1500)) {
+            Assumptions.assumeTrue(tx.probeGso(), "kernel refuses UDP_SEGMENT");
+            UdpSendBatch out = new UdpSendBatch(BATCH, List.of(a.localAddress(), b.localAddress()), false);
+            out.setGso(true);
+            MemorySegment slab = arena.allocate(BATCH * 1100L);
+            // to a: 10 of 1000 bytes and one of 500 (one message); to b: 3 of 1000 (one message); to a: 1000
+            int[] lengths = {1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 500, 1000, 1000, 1000, 1000};
+            int[] destinations = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0};
+            for (int i = 0; i < lengths.length; i++) {
+                pattern(slab, i * 1000L, lengths[i], i);
+                out.add(slab, i * 1000L, lengths[i], destinations[i]);
+            }
+            assertThat(out.messageCount()).isEqualTo(3);
+            assertThat(out.merged(0)).isTrue();
+            assertThat(out.merged(14)).isFalse();
+            assertThat(tx.sendBatch(out)).isZero();
+            int[] expectA = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14};
+            int[] expectB = {11, 12, 13};
+            for (Object[] target : new Object[][] {{a, expectA}, {b, expectB}}) {
+                NativeUdpSocket rx = (NativeUdpSocket) target[0];
+                int[] expect = (int[]) target[1];
+                int got = 0;
+                while (got < expect.length) {
+                    int n = rx.receiveBatch(in, 10_000);
+                    assertThat(n).as("datagrams did not arrive").isPositive();
+                    for (int j = 0; j < n; j++) {
+                        int i = expect[got + j];
+                        assertPattern(in, j, lengths[i], i);
+                    }
+                    got += n;
+                }
+                assertThat(got).isEqualTo(expect.length);
+            }
+            // a run larger than one GSO message allows (65507 bytes) is split: 64 datagrams of 1100 bytes take
+            // two messages (59 + 5)
+            out.clear();
+            for (int i = 0; i < BATCH; i++) {
+                out.add(slab, i * 1100L, 1100, 0);
+            }
+            assertThat(out.messageCount()).isEqualTo(2);
+            assertThat(tx.sendBatch(out)).isZero();
+            int got = 0;
+            while (got < BATCH) {
+                int n = a.receiveBatch(in, 10_000);
+                assertThat(n).isPositive();
+                for (int j = 0; j < n; j++) {
+                    assertThat(in.length(j)).isEqualTo(1100);
+                }
+                got += n;
+            }
+            assertThat(got).isEqualTo(BATCH);
+        }
+    }
+
+    @Test
     void batchesAllocateNothingPerPacket() throws Exception {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
