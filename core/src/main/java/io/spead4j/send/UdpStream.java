@@ -35,7 +35,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code java.lang.foreign} that sends up to {@value #SEND_BATCH} packets per {@code sendmmsg} system call,
  * else NIO's {@code DatagramChannel} (one call per packet); the system property {@code spead4j.udp}
  * ({@code auto}, the default, {@code native} or {@code nio}) chooses, read when the socket is opened. The
- * forms that take the caller's {@code DatagramChannel} use NIO.
+ * forms that take the caller's {@code DatagramChannel} use NIO. Where the kernel offers UDP segmentation
+ * offload ({@code UDP_SEGMENT}), the native path hands runs of equal-sized packets to one endpoint to the
+ * kernel as one message, as spead2 does; the system property {@code spead4j.udp.noGso=true} turns that off.
  *
  * <p>The constructors that open the socket themselves check every argument first and open it last, so a
  * constructor that throws leaves no socket open. The constructors that take the caller's socket take it
@@ -48,6 +50,8 @@ public final class UdpStream extends Stream {
 
     /** Most packets per {@code sendmmsg} (spead2's batch). */
     static final int SEND_BATCH = 64;
+    /** System property that, if {@code true}, keeps the native path from using segmentation offload. */
+    static final String NO_GSO_PROPERTY = "spead4j.udp.noGso";
 
     /** The NIO socket, or null when {@link #socket} is used. */
     private final DatagramChannel channel;
@@ -55,6 +59,10 @@ public final class UdpStream extends Stream {
     private final NativeUdpSocket socket;
     /** The native socket's reusable sendmmsg description (null for NIO). */
     private final UdpSendBatch datagrams;
+    /** Packets of the current sendmmsg to send again without GSO (writer thread only). */
+    private final int[] retry = new int[SEND_BATCH];
+    /** Whether the native socket merges packets by segmentation offload (writer thread only after start). */
+    private boolean gso;
     private final InetSocketAddress[] endpoints;
 
     /** Opens the stream's NIO socket: run by the constructor after every argument has been checked. */
@@ -231,6 +239,7 @@ public final class UdpStream extends Stream {
             }
             this.socket = opened;
             this.channel = null;
+            this.gso = !Boolean.getBoolean(NO_GSO_PROPERTY) && opened.probeGso();
         } else {
             this.channel = opener.open();
             this.socket = null;
@@ -322,9 +331,11 @@ public final class UdpStream extends Stream {
     }
 
     /**
-     * Sends the batch with one {@code sendmmsg} per {@value #SEND_BATCH} packets. A packet the kernel refuses
-     * (e.g. too large) fails its heap and the others are still sent, as spead2 does; a closed socket fails
-     * every packet not yet sent.
+     * Sends the batch with one {@code sendmmsg} per {@value #SEND_BATCH} packets, runs of equal-sized packets
+     * to one endpoint merged by segmentation offload (GSO) where the socket offers it. A packet the kernel
+     * refuses (e.g. too large) fails its heap and the others are still sent, as spead2 does; a closed socket
+     * fails every packet not yet sent. As in spead2, packets whose GSO message failed are sent again without
+     * GSO, and if that works GSO stays off for this stream (a device that cannot segment).
      */
     private void writeNative(PacketBatch batch) {
         int n = batch.size();
@@ -333,20 +344,27 @@ public final class UdpStream extends Stream {
         while (next < n) {
             int first = next;
             datagrams.clear();
+            datagrams.setGso(gso);
             while (next < n && datagrams.size() < SEND_BATCH) {
                 datagrams.add(memory, batch.offset(next), batch.length(next), batch.substreamIndex(next));
                 next++;
             }
             try {
                 if (socket.sendBatch(datagrams) > 0) {
+                    int retries = 0;
                     for (int j = 0; j < datagrams.size(); j++) {
                         int errno = datagrams.errno(j);
-                        if (errno != 0) {
-                            IOException e = NativeUdpSocket.errorFor("sendmmsg of " + batch.length(first + j)
-                                    + " bytes to " + endpoints[batch.substreamIndex(first + j)], errno);
-                            LOG.debug("UDP send failed", e);
-                            batch.fail(first + j, e);
+                        if (errno == 0) {
+                            continue;
                         }
+                        if (datagrams.merged(j)) {
+                            retry[retries++] = first + j;
+                        } else {
+                            fail(batch, first + j, errno);
+                        }
+                    }
+                    if (retries > 0) {
+                        resendWithoutGso(batch, memory, retries);
                     }
                 }
             } catch (ClosedChannelException e) {
@@ -360,6 +378,36 @@ public final class UdpStream extends Stream {
                 }
             }
         }
+    }
+
+    /** Sends the packets listed in {@link #retry} one message each; GSO goes off if they all get through. */
+    private void resendWithoutGso(PacketBatch batch, MemorySegment memory, int retries) throws IOException {
+        datagrams.clear();
+        datagrams.setGso(false);
+        for (int k = 0; k < retries; k++) {
+            int p = retry[k];
+            datagrams.add(memory, batch.offset(p), batch.length(p), batch.substreamIndex(p));
+        }
+        if (socket.sendBatch(datagrams) == 0) {
+            if (gso) {
+                LOG.debug("disabling GSO: sending with it failed and without it succeeded");
+                gso = false;
+            }
+            return;
+        }
+        for (int k = 0; k < retries; k++) {
+            int errno = datagrams.errno(k);
+            if (errno != 0) {
+                fail(batch, retry[k], errno);
+            }
+        }
+    }
+
+    private void fail(PacketBatch batch, int packet, int errno) {
+        IOException e = NativeUdpSocket.errorFor("sendmmsg of " + batch.length(packet) + " bytes to "
+                + endpoints[batch.substreamIndex(packet)], errno);
+        LOG.debug("UDP send failed", e);
+        batch.fail(packet, e);
     }
 
     /** Flushes and stops the writer (see {@link Stream#close()}), then closes the socket. */
