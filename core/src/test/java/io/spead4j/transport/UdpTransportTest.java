@@ -209,6 +209,42 @@ class UdpTransportTest {
         });
     }
 
+    /**
+     * Native path with segmentation offload: the sender hands runs of equal-sized packets to the kernel as one
+     * message (GSO) and the reader takes them coalesced (GRO) and splits them back, so one receive batch holds
+     * more packets than recvmmsg takes messages (64): impossible without coalescing.
+     */
+    @Test
+    void nativeGsoAndGroCarryManyPacketsPerMessageAndTheHeapArrivesExact() throws Exception {
+        UdpPath.Selection selection = UdpPath.NATIVE.select();
+        try (io.spead4j.net.NativeUdpSocket probe = io.spead4j.net.NativeUdpSocket.open(
+                java.net.StandardProtocolFamily.INET)) {
+            Assumptions.assumeTrue(probe.probeGso(), "kernel refuses UDP_SEGMENT");
+            Assumptions.assumeTrue(probe.enableGro(), "kernel refuses UDP_GRO");
+            int bytes = 150 * 1400;
+            assertTimeoutPreemptively(LIMIT, () -> {
+                StreamConfig config = new StreamConfig().withExplicitStart(true);
+                try (Stream receiver = new Stream(POOL, config, new RingStreamConfig().withHeaps(4))) {
+                    InetSocketAddress to = UdpPath.NATIVE.addReader(receiver, LOOPBACK, 9200, 4 << 20);
+                    try (UdpStream sender = new UdpStream(POOL, List.of(to),
+                            io.spead4j.send.StreamConfig.DEFAULT.withMaxPacketSize(1472))) {
+                        sender.sendHeap(new io.spead4j.send.Heap().addItem(0x1000, ItemHeaps.randomBytes(9, bytes),
+                                false), 1);
+                        sender.sendHeap(new io.spead4j.send.Heap().addEnd(), 2);
+                    }
+                    receiver.start(); // everything waits in the socket: a few coalesced messages
+                    List<HeapBase> heaps = Drain.heaps(receiver);
+                    assertThat(heaps).hasSize(1);
+                    assertThat(heaps.getFirst().items().getFirst().bytes()).isEqualTo(ItemHeaps.randomBytes(9, bytes));
+                    assertThat(receiver.getStats().packets()).as("1400-odd payload bytes per packet").isGreaterThan(140);
+                    assertThat(receiver.getStats().maxBatch()).as("packets in one batch").isGreaterThan(64);
+                }
+            });
+        } finally {
+            selection.close();
+        }
+    }
+
     @Test
     void readersAddedAfterStopAreIgnoredAndTheirSocketsClosed() throws Exception {
         Stream receiver = new Stream(POOL, new StreamConfig());
