@@ -33,6 +33,8 @@ public final class UdpReceiveBatch implements AutoCloseable {
     private final MemorySegment names;
     private final MemorySegment control;
     private int count;
+    /** Whether the last receive took fewer than {@link #capacity} datagrams (the queue ran dry). */
+    private boolean partial;
 
     /**
      * Allocates the memory of a batch.
@@ -80,6 +82,11 @@ public final class UdpReceiveBatch implements AutoCloseable {
 
     void received(int n) {
         count = n;
+        partial = n < capacity;
+    }
+
+    boolean wasPartial() {
+        return partial;
     }
 
     /** @return most datagrams per receive */
