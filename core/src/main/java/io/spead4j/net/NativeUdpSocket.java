@@ -310,8 +310,10 @@ public final class NativeUdpSocket implements Channel {
     private void setStruct(int level, int name, MemorySegment value, String what) throws IOException {
         begin();
         try {
-            if (Libc.setsockopt(optionCapture, fd, level, name, value, (int) value.byteSize()) != 0) {
-                throw errorFor("setsockopt " + what, Libc.errno(optionCapture));
+            synchronized (optionLock) {
+                if (Libc.setsockopt(optionCapture, fd, level, name, value, (int) value.byteSize()) != 0) {
+                    throw errorFor("setsockopt " + what, Libc.errno(optionCapture));
+                }
             }
         } finally {
             end();
