@@ -3,7 +3,10 @@ package io.spead4j.recv;
 import io.spead4j.InprocQueue;
 import io.spead4j.MemoryAllocator;
 import io.spead4j.ThreadPool;
+import io.spead4j.net.NativeSockets;
+import io.spead4j.net.NativeUdpSocket;
 import io.spead4j.net.Sockets;
+import io.spead4j.net.UdpBackend;
 import io.spead4j.net.UdpPcapReader;
 import io.spead4j.wire.PacketDecoder;
 import org.slf4j.Logger;
@@ -90,7 +93,7 @@ public abstract class StreamBase implements AutoCloseable {
     private final Object readerLock = new Object();
     private final List<Reader> readers = new ArrayList<>();
     /** The sockets of the socket readers, in the order added (for {@link #localAddresses()}). */
-    private final List<NetworkChannel> sockets = new ArrayList<>();
+    private final List<Channel> sockets = new ArrayList<>();
     private boolean readersStarted;
     private boolean stopReaders;
 
@@ -836,6 +839,11 @@ public abstract class StreamBase implements AutoCloseable {
      * length, else it is dropped (not counted). Several readers may feed one stream. {@link #stop()} closes
      * the socket. Ignored (no socket opened) once the stream has stopped.
      *
+     * <p>The forms that open their own socket use, on Linux x86-64/aarch64, a socket driven through
+     * {@code java.lang.foreign} (one {@code recvmmsg} per batch, no copy into the packet step), else NIO's
+     * {@code DatagramChannel}; the system property {@code spead4j.udp} ({@code auto}, the default,
+     * {@code native} or {@code nio}) chooses, read when the socket is opened, and the choice is logged once.
+     *
      * @param port the port
      * @param maxSize largest datagram accepted (at least 1)
      * @param bufferSize socket receive buffer size (0: system default)
@@ -848,8 +856,31 @@ public abstract class StreamBase implements AutoCloseable {
         InetSocketAddress bind = Sockets.bindAddress(bindHostname, port);
         Sockets.checkBufferSize(bufferSize);
         if (!isStopped()) {
+            addOpenedUdpReader(bind, bufferSize, maxSize);
+        }
+    }
+
+    /** Opens a receiving socket (native or NIO, see {@link UdpBackend}) and adds its reader. */
+    private void addOpenedUdpReader(InetSocketAddress bind, int bufferSize, int maxSize) throws IOException {
+        if (UdpBackend.useNative()) {
+            addNativeUdpReader(NativeSockets.openUdpReceiver(bind, bufferSize), maxSize);
+        } else {
             addUdpReader(Sockets.openUdpReceiver(bind, bufferSize), maxSize);
         }
+    }
+
+    /** Opens a multicast receiving socket (native or NIO, see {@link UdpBackend}) and adds its reader. */
+    private void addOpenedUdpMulticastReader(InetAddress group, int port, int bufferSize, NetworkInterface ni,
+                                             int maxSize) throws IOException {
+        if (UdpBackend.useNative()) {
+            addNativeUdpReader(NativeSockets.openUdpMulticastReceiver(group, port, bufferSize, ni), maxSize);
+        } else {
+            addUdpReader(Sockets.openUdpMulticastReceiver(group, port, bufferSize, ni), maxSize);
+        }
+    }
+
+    private void addNativeUdpReader(NativeUdpSocket socket, int maxSize) {
+        addOwnedReader(new NativeUdpReader(this, socket, maxSize), socket);
     }
 
     /**
@@ -914,11 +945,11 @@ public abstract class StreamBase implements AutoCloseable {
         }
         if (!group.isMulticastAddress()) {
             // spead2 accepts the interface's own address here: plain unicast on that address
-            addUdpReader(Sockets.openUdpReceiver(new InetSocketAddress(group, port), bufferSize), maxSize);
+            addOpenedUdpReader(new InetSocketAddress(group, port), bufferSize, maxSize);
             return;
         }
         NetworkInterface ni = Sockets.interfaceOf(interfaceAddress, StandardProtocolFamily.INET);
-        addUdpReader(Sockets.openUdpMulticastReceiver(group, port, bufferSize, ni), maxSize);
+        addOpenedUdpMulticastReader(group, port, bufferSize, ni, maxSize);
     }
 
     /**
@@ -941,7 +972,7 @@ public abstract class StreamBase implements AutoCloseable {
         UdpReader.checkMaxSize(maxSize);
         NetworkInterface ni = Sockets.interfaceOf(interfaceIndex);
         if (!isStopped()) {
-            addUdpReader(Sockets.openUdpMulticastReceiver(multicastGroup, port, bufferSize, ni), maxSize);
+            addOpenedUdpMulticastReader(multicastGroup, port, bufferSize, ni, maxSize);
         }
     }
 
@@ -1054,8 +1085,8 @@ public abstract class StreamBase implements AutoCloseable {
         }
         synchronized (readerLock) {
             if (readers.contains(reader)) {
-                if (socket instanceof NetworkChannel bound) {
-                    sockets.add(bound);
+                if (socket instanceof NetworkChannel || socket instanceof NativeUdpSocket) {
+                    sockets.add(socket);
                 }
             } else if (stopReaders) {
                 closeSocket(socket);
@@ -1073,9 +1104,11 @@ public abstract class StreamBase implements AutoCloseable {
     public final List<InetSocketAddress> localAddresses() {
         List<InetSocketAddress> out = new ArrayList<>();
         synchronized (readerLock) {
-            for (NetworkChannel socket : sockets) {
+            for (Channel socket : sockets) {
                 try {
-                    if (socket.getLocalAddress() instanceof InetSocketAddress address) {
+                    if (socket instanceof NativeUdpSocket s) {
+                        out.add(s.localAddress());
+                    } else if (((NetworkChannel) socket).getLocalAddress() instanceof InetSocketAddress address) {
                         out.add(address);
                     }
                 } catch (IOException closed) {

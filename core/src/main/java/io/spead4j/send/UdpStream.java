@@ -1,11 +1,16 @@
 package io.spead4j.send;
 
 import io.spead4j.ThreadPool;
+import io.spead4j.net.NativeSockets;
+import io.spead4j.net.NativeUdpSocket;
 import io.spead4j.net.Sockets;
+import io.spead4j.net.UdpBackend;
+import io.spead4j.net.UdpSendBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -26,6 +31,14 @@ import java.util.concurrent.locks.LockSupport;
  * {@link StreamConfig#rate()}. A packet the socket refuses (e.g. larger than the path allows) fails its heap
  * with that {@link IOException}; later packets are still sent. The socket is closed by {@link #close()}.
  *
+ * <p>The constructors that open the socket themselves use, on Linux x86-64/aarch64, a socket driven through
+ * {@code java.lang.foreign} that sends up to {@value #SEND_BATCH} packets per {@code sendmmsg} system call,
+ * else NIO's {@code DatagramChannel} (one call per packet); the system property {@code spead4j.udp}
+ * ({@code auto}, the default, {@code native} or {@code nio}) chooses, read when the socket is opened. The
+ * forms that take the caller's {@code DatagramChannel} use NIO. Where the kernel offers UDP segmentation
+ * offload ({@code UDP_SEGMENT}), the native path hands runs of equal-sized packets to one endpoint to the
+ * kernel as one message, as spead2 does; the system property {@code spead4j.udp.noGso=true} turns that off.
+ *
  * <p>The constructors that open the socket themselves check every argument first and open it last, so a
  * constructor that throws leaves no socket open. The constructors that take the caller's socket take it
  * over only when they return: if they throw, the socket is left open and is still the caller's to close.
@@ -35,13 +48,33 @@ public final class UdpStream extends Stream {
     /** spead2's default socket send buffer size (512 KiB). */
     public static final int DEFAULT_BUFFER_SIZE = 512 * 1024;
 
+    /** Most packets per {@code sendmmsg} (spead2's batch). */
+    static final int SEND_BATCH = 64;
+    /** System property that, if {@code true}, keeps the native path from using segmentation offload. */
+    static final String NO_GSO_PROPERTY = "spead4j.udp.noGso";
+
+    /** The NIO socket, or null when {@link #socket} is used. */
     private final DatagramChannel channel;
+    /** The native socket, or null when {@link #channel} is used. */
+    private final NativeUdpSocket socket;
+    /** The native socket's reusable sendmmsg description (null for NIO). */
+    private final UdpSendBatch datagrams;
+    /** Packets of the current sendmmsg to send again without GSO (writer thread only). */
+    private final int[] retry = new int[SEND_BATCH];
+    /** Whether the native socket merges packets by segmentation offload (writer thread only after start). */
+    private boolean gso;
     private final InetSocketAddress[] endpoints;
 
-    /** Opens the stream's socket: run by the constructor after every argument has been checked. */
+    /** Opens the stream's NIO socket: run by the constructor after every argument has been checked. */
     @FunctionalInterface
     private interface SocketOpener {
         DatagramChannel open() throws IOException;
+    }
+
+    /** Opens the stream's native socket: run by the constructor after every argument has been checked. */
+    @FunctionalInterface
+    private interface NativeOpener {
+        NativeUdpSocket open() throws IOException;
     }
 
     /**
@@ -86,7 +119,8 @@ public final class UdpStream extends Stream {
     public UdpStream(ThreadPool threadPool, List<InetSocketAddress> endpoints, StreamConfig config, int bufferSize,
                      InetAddress interfaceAddress) throws IOException {
         this(threadPool, endpoints, config,
-                () -> Sockets.openUdpSender(Sockets.endpointFamily(endpoints), interfaceAddress, bufferSize));
+                () -> Sockets.openUdpSender(Sockets.endpointFamily(endpoints), interfaceAddress, bufferSize),
+                () -> NativeSockets.openUdpSender(Sockets.endpointFamily(endpoints), interfaceAddress, bufferSize));
     }
 
     /**
@@ -102,7 +136,8 @@ public final class UdpStream extends Stream {
      */
     public UdpStream(ThreadPool threadPool, List<InetSocketAddress> endpoints, StreamConfig config, int bufferSize,
                      int ttl) throws IOException {
-        this(threadPool, endpoints, config, () -> Sockets.openUdpMulticastSender(endpoints, ttl, null, bufferSize));
+        this(threadPool, endpoints, config, () -> Sockets.openUdpMulticastSender(endpoints, ttl, null, bufferSize),
+                () -> NativeSockets.openUdpMulticastSender(endpoints, ttl, null, bufferSize));
     }
 
     /**
@@ -120,7 +155,10 @@ public final class UdpStream extends Stream {
      */
     public UdpStream(ThreadPool threadPool, List<InetSocketAddress> endpoints, StreamConfig config, int bufferSize,
                      int ttl, InetAddress interfaceAddress) throws IOException {
-        this(threadPool, endpoints, config, () -> openV4Multicast(endpoints, ttl, interfaceAddress, bufferSize));
+        this(threadPool, endpoints, config, () -> Sockets.openUdpMulticastSender(endpoints, ttl,
+                        v4MulticastInterface(endpoints, interfaceAddress), bufferSize),
+                () -> NativeSockets.openUdpMulticastSender(endpoints, ttl,
+                        v4MulticastInterface(endpoints, interfaceAddress), bufferSize));
     }
 
     /**
@@ -137,7 +175,10 @@ public final class UdpStream extends Stream {
      */
     public UdpStream(ThreadPool threadPool, List<InetSocketAddress> endpoints, StreamConfig config, int bufferSize,
                      int ttl, int interfaceIndex) throws IOException {
-        this(threadPool, endpoints, config, () -> openV6Multicast(endpoints, ttl, interfaceIndex, bufferSize));
+        this(threadPool, endpoints, config, () -> Sockets.openUdpMulticastSender(endpoints, ttl,
+                        v6MulticastInterface(endpoints, interfaceIndex), bufferSize),
+                () -> NativeSockets.openUdpMulticastSender(endpoints, ttl,
+                        v6MulticastInterface(endpoints, interfaceIndex), bufferSize));
     }
 
     /**
@@ -173,6 +214,8 @@ public final class UdpStream extends Stream {
         super(threadPool, config, checkedSize(endpoints));
         Sockets.checkBufferSize(bufferSize);
         this.channel = Objects.requireNonNull(channel, "channel");
+        this.socket = null;
+        this.datagrams = null;
         this.endpoints = endpoints.toArray(new InetSocketAddress[0]);
         Sockets.setSendBufferSize(channel, bufferSize);
     }
@@ -183,10 +226,25 @@ public final class UdpStream extends Stream {
      * (each opener closes its socket if configuring it fails).
      */
     private UdpStream(ThreadPool threadPool, List<InetSocketAddress> endpoints, StreamConfig config,
-                      SocketOpener opener) throws IOException {
+                      SocketOpener opener, NativeOpener nativeOpener) throws IOException {
         super(threadPool, config, checkedSize(endpoints));
         this.endpoints = endpoints.toArray(new InetSocketAddress[0]);
-        this.channel = opener.open();
+        if (UdpBackend.useNative()) {
+            NativeUdpSocket opened = nativeOpener.open();
+            try {
+                this.datagrams = new UdpSendBatch(SEND_BATCH, endpoints, opened.isIpv6());
+            } catch (RuntimeException e) {
+                opened.close();
+                throw e;
+            }
+            this.socket = opened;
+            this.channel = null;
+            this.gso = !Boolean.getBoolean(NO_GSO_PROPERTY) && opened.probeGso();
+        } else {
+            this.channel = opener.open();
+            this.socket = null;
+            this.datagrams = null;
+        }
     }
 
     private static int checkedSize(List<InetSocketAddress> endpoints) {
@@ -194,8 +252,8 @@ public final class UdpStream extends Stream {
         return endpoints.size();
     }
 
-    private static DatagramChannel openV4Multicast(List<InetSocketAddress> endpoints, int ttl,
-                                                   InetAddress interfaceAddress, int bufferSize) throws IOException {
+    private static java.net.NetworkInterface v4MulticastInterface(List<InetSocketAddress> endpoints,
+                                                                  InetAddress interfaceAddress) throws IOException {
         ProtocolFamily family = Sockets.endpointFamily(endpoints);
         if (!(endpoints.get(0).getAddress() instanceof Inet4Address)) {
             throw new IllegalArgumentException("endpoint " + endpoints.get(0) + " is not an IPv4 multicast address");
@@ -203,28 +261,51 @@ public final class UdpStream extends Stream {
         if (interfaceAddress != null && !(interfaceAddress instanceof Inet4Address)) {
             throw new IllegalArgumentException("interface address is not an IPv4 address");
         }
-        return Sockets.openUdpMulticastSender(endpoints, ttl,
-                interfaceAddress == null || interfaceAddress.isAnyLocalAddress()
-                        ? null : Sockets.interfaceOf(interfaceAddress, family), bufferSize);
+        return interfaceAddress == null || interfaceAddress.isAnyLocalAddress()
+                ? null : Sockets.interfaceOf(interfaceAddress, family);
     }
 
-    private static DatagramChannel openV6Multicast(List<InetSocketAddress> endpoints, int ttl, int interfaceIndex,
-                                                   int bufferSize) throws IOException {
+    private static java.net.NetworkInterface v6MulticastInterface(List<InetSocketAddress> endpoints,
+                                                                  int interfaceIndex) throws IOException {
         Sockets.endpointFamily(endpoints);
         if (!(endpoints.get(0).getAddress() instanceof Inet6Address)) {
             throw new IllegalArgumentException("endpoint " + endpoints.get(0) + " is not an IPv6 multicast address");
         }
-        return Sockets.openUdpMulticastSender(endpoints, ttl,
-                interfaceIndex == 0 ? null : Sockets.interfaceOf(interfaceIndex), bufferSize);
+        return interfaceIndex == 0 ? null : Sockets.interfaceOf(interfaceIndex);
     }
 
-    /** @return the socket (for its local address; do not send on it) */
+    /**
+     * The NIO socket, for its local address (do not send on it); null when the stream uses a native socket
+     * (see the class comment): {@link #localAddress()} serves both.
+     *
+     * @return the channel, or null
+     */
     public DatagramChannel channel() {
         return channel;
     }
 
+    /**
+     * The local address the stream sends from.
+     *
+     * @return the address
+     * @throws IOException if the socket is closed
+     */
+    public InetSocketAddress localAddress() throws IOException {
+        if (socket != null) {
+            return socket.localAddress();
+        }
+        if (channel.getLocalAddress() instanceof InetSocketAddress address) {
+            return address;
+        }
+        throw new IOException("the socket is not bound");
+    }
+
     @Override
     protected void writePackets(PacketBatch batch) {
+        if (socket != null) {
+            writeNative(batch);
+            return;
+        }
         ByteBuffer view = batch.buffer();
         int n = batch.size();
         for (int i = 0; i < n; i++) {
@@ -249,9 +330,89 @@ public final class UdpStream extends Stream {
         }
     }
 
+    /**
+     * Sends the batch with one {@code sendmmsg} per {@value #SEND_BATCH} packets, runs of equal-sized packets
+     * to one endpoint merged by segmentation offload (GSO) where the socket offers it. A packet the kernel
+     * refuses (e.g. too large) fails its heap and the others are still sent, as spead2 does; a closed socket
+     * fails every packet not yet sent. As in spead2, packets whose GSO message failed are sent again without
+     * GSO, and if that works GSO stays off for this stream (a device that cannot segment).
+     */
+    private void writeNative(PacketBatch batch) {
+        int n = batch.size();
+        MemorySegment memory = batch.segment();
+        int next = 0;
+        while (next < n) {
+            int first = next;
+            datagrams.clear();
+            datagrams.setGso(gso);
+            while (next < n && datagrams.size() < SEND_BATCH) {
+                datagrams.add(memory, batch.offset(next), batch.length(next), batch.substreamIndex(next));
+                next++;
+            }
+            try {
+                if (socket.sendBatch(datagrams) > 0) {
+                    int retries = 0;
+                    for (int j = 0; j < datagrams.size(); j++) {
+                        int errno = datagrams.errno(j);
+                        if (errno == 0) {
+                            continue;
+                        }
+                        if (datagrams.merged(j)) {
+                            retry[retries++] = first + j;
+                        } else {
+                            fail(batch, first + j, errno);
+                        }
+                    }
+                    if (retries > 0) {
+                        resendWithoutGso(batch, memory, retries);
+                    }
+                }
+            } catch (ClosedChannelException e) {
+                for (int j = first; j < n; j++) {
+                    batch.fail(j, e);
+                }
+                return;
+            } catch (IOException e) {
+                for (int j = first; j < next; j++) {
+                    batch.fail(j, e);
+                }
+            }
+        }
+    }
+
+    /** Sends the packets listed in {@link #retry} one message each; GSO goes off if they all get through. */
+    private void resendWithoutGso(PacketBatch batch, MemorySegment memory, int retries) throws IOException {
+        datagrams.clear();
+        datagrams.setGso(false);
+        for (int k = 0; k < retries; k++) {
+            int p = retry[k];
+            datagrams.add(memory, batch.offset(p), batch.length(p), batch.substreamIndex(p));
+        }
+        if (socket.sendBatch(datagrams) == 0) {
+            if (gso) {
+                LOG.debug("disabling GSO: sending with it failed and without it succeeded");
+                gso = false;
+            }
+            return;
+        }
+        for (int k = 0; k < retries; k++) {
+            int errno = datagrams.errno(k);
+            if (errno != 0) {
+                fail(batch, retry[k], errno);
+            }
+        }
+    }
+
+    private void fail(PacketBatch batch, int packet, int errno) {
+        IOException e = NativeUdpSocket.errorFor("sendmmsg of " + batch.length(packet) + " bytes to "
+                + endpoints[batch.substreamIndex(packet)], errno);
+        LOG.debug("UDP send failed", e);
+        batch.fail(packet, e);
+    }
+
     /** Flushes and stops the writer (see {@link Stream#close()}), then closes the socket. */
     @Override
     public void close() {
-        closeAndRelease(channel);
+        closeAndRelease(socket != null ? socket : channel);
     }
 }

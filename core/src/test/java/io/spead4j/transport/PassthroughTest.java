@@ -92,7 +92,13 @@ class PassthroughTest {
         for (String name : List.of("inproc", "bytes", "tcp 127.0.0.1", "tcp ::1", "udp 127.0.0.1", "udp ::1",
                 "udp multicast 239.255.0.0/16 on lo", "udp multicast ff15:: on lo")) {
             for (GroupMode mode : GroupMode.values()) {
-                out.add(Arguments.of(name, mode));
+                if (name.startsWith("udp")) {
+                    for (UdpPath path : UdpPath.values()) {
+                        out.add(Arguments.of(name + " (" + path.name().toLowerCase(java.util.Locale.ROOT) + ")", mode));
+                    }
+                } else {
+                    out.add(Arguments.of(name, mode));
+                }
             }
         }
         return out.build();
@@ -115,9 +121,24 @@ class PassthroughTest {
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("transports")
     void itemGroupsSurviveTheTransport(String name, GroupMode mode) throws Exception {
-        Transport transport = transport(name);
-        assertTimeoutPreemptively(LIMIT, () -> run(transport, mode, name.startsWith("tcp") ? new Flavour(48, 0)
-                : Flavour.DEFAULT));
+        // UDP runs over each socket path: "udp ... (nio)" and "udp ... (native)"
+        UdpPath path = null;
+        String base = name;
+        for (UdpPath p : UdpPath.values()) {
+            String suffix = " (" + p.name().toLowerCase(java.util.Locale.ROOT) + ")";
+            if (name.endsWith(suffix)) {
+                path = p;
+                base = name.substring(0, name.length() - suffix.length());
+            }
+        }
+        UdpPath.Selection selection = path == null ? () -> { } : path.select();
+        try {
+            Transport transport = transport(base);
+            assertTimeoutPreemptively(LIMIT, () -> run(transport, mode, name.startsWith("tcp") ? new Flavour(48, 0)
+                    : Flavour.DEFAULT));
+        } finally {
+            selection.close();
+        }
     }
 
     private static void run(Transport transport, GroupMode mode, Flavour flavour) throws Exception {

@@ -9,7 +9,8 @@ import io.spead4j.recv.Stream;
 import io.spead4j.recv.StreamConfig;
 import io.spead4j.send.UdpStream;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -62,29 +63,39 @@ class UdpAllocationTest {
         }
     }
 
-    @Test
-    void datagramsCostNoAllocationPerPacket() throws Exception {
+    @ParameterizedTest
+    @EnumSource(UdpPath.class)
+    void datagramsCostNoAllocationPerPacket(UdpPath path) throws Exception {
+        UdpPath.Selection selection = path.select();
+        try {
+            datagramsCostNoAllocationPerPacketOver(path);
+        } finally {
+            selection.close();
+        }
+    }
+
+    private static void datagramsCostNoAllocationPerPacketOver(UdpPath path) {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             try (ThreadPool rxPool = new ThreadPool(1); ThreadPool txPool = new ThreadPool(1)) {
-                DatagramChannel rx = DatagramChannel.open();
-                rx.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                rx.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
                 // one heap is in flight at a time: if the socket buffer holds a whole heap's datagrams (Linux
                 // charges a 1472-byte datagram about 2304 bytes), loopback cannot lose any of them
-                int granted = rx.getOption(java.net.StandardSocketOptions.SO_RCVBUF);
+                int granted;
+                try (DatagramChannel probe = DatagramChannel.open()) {
+                    probe.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+                    granted = probe.getOption(java.net.StandardSocketOptions.SO_RCVBUF);
+                }
                 Assumptions.assumeTrue(granted >= 2 * HEAP_BYTES + (1 << 16), () -> "this machine grants a UDP "
                         + "socket only " + granted + " bytes of receive buffer (net.core.rmem_max), too few to hold "
                         + "a " + HEAP_BYTES + "-byte heap's datagrams without loss");
-                InetSocketAddress to = (InetSocketAddress) rx.getLocalAddress();
                 StreamConfig config = new StreamConfig()
                         .withMemoryAllocator(new MemoryPool(HEAP_BYTES, HEAP_BYTES, 4, 2));
-                try (Stream receiver = new Stream(rxPool, config, new RingStreamConfig());
-                     UdpStream sender = new UdpStream(txPool, List.of(to),
-                             io.spead4j.send.StreamConfig.DEFAULT.withMaxPacketSize(PACKET).withRate(100e6))) {
-                    receiver.addUdpReader(rx);
+                try (Stream receiver = new Stream(rxPool, config, new RingStreamConfig())) {
+                    InetSocketAddress to = path.addReader(receiver, InetAddress.getLoopbackAddress(), 9200, 4 << 20);
+                    UdpStream sender = new UdpStream(txPool, List.of(to),
+                            io.spead4j.send.StreamConfig.DEFAULT.withMaxPacketSize(PACKET).withRate(100e6));
                     MemorySegment payload = Arena.ofAuto().allocate(HEAP_BYTES);
                     io.spead4j.send.Heap heap = new io.spead4j.send.Heap().addItem(0x1000, payload, false);
-                    sendAndReceive(sender, receiver, heap, 5); // warm up: threads, buffers, JIT
+                    sendAndReceive(sender, receiver, heap, 60); // warm up: threads, buffers, JIT (downcalls allocate until compiled)
                     long before = poolAllocated();
                     long packetsBefore = receiver.getStats().packets();
                     int heaps = 20;
@@ -96,6 +107,7 @@ class UdpAllocationTest {
                     // object per packet (16+ bytes) on either side would exceed this
                     assertThat(allocated).as("bytes allocated for %d packets", packets).isLessThan(packets * 8);
                     receiver.stop();
+                    sender.close();
                 }
             }
         });

@@ -11,6 +11,8 @@ import io.spead4j.testing.Drain;
 import io.spead4j.testing.TestPools;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -62,8 +64,18 @@ class UdpTransportTest {
         return ch;
     }
 
-    @Test
-    void oversizeEmptyAndMismatchedDatagramsAreDroppedAndNotCounted() throws Exception {
+    @ParameterizedTest
+    @EnumSource(UdpPath.class)
+    void oversizeEmptyAndMismatchedDatagramsAreDroppedAndNotCounted(UdpPath path) throws Exception {
+        UdpPath.Selection selection = path.select();
+        try {
+            oversizeEmptyAndMismatchedDatagramsAreDroppedAndNotCountedOver(path);
+        } finally {
+            selection.close();
+        }
+    }
+
+    private void oversizeEmptyAndMismatchedDatagramsAreDroppedAndNotCountedOver(UdpPath path) throws Exception {
         int maxSize = 1000;
         byte[] exact = datagram(1, maxSize);                              // accepted: exactly maxSize
         byte[] oversize = datagram(2, maxSize + 1);                       // dropped: one byte too many
@@ -74,9 +86,7 @@ class UdpTransportTest {
         byte[] stop = stopHeap(5);                                        // accepted: stops the stream
         assertTimeoutPreemptively(LIMIT, () -> {
             try (Stream receiver = new Stream(POOL, new StreamConfig()); DatagramChannel tx = DatagramChannel.open()) {
-                DatagramChannel rx = bound();
-                InetSocketAddress to = (InetSocketAddress) rx.getLocalAddress();
-                receiver.addUdpReader(rx, maxSize);
+                InetSocketAddress to = path.addReader(receiver, LOOPBACK, maxSize, 0);
                 for (byte[] d : List.of(exact, oversize, longer, empty, garbage, small, stop)) {
                     tx.send(ByteBuffer.wrap(d), to);
                 }
@@ -87,29 +97,40 @@ class UdpTransportTest {
                         .isEqualTo(ItemHeaps.randomBytes(1, maxSize - overhead));
                 assertThat(receiver.getStats().packets()).as("only the three good datagrams are counted")
                         .isEqualTo(3);
-                assertThat(rx.isOpen()).isFalse();
+                assertThat(receiver.localAddresses()).as("the socket is closed").isEmpty();
             }
         });
     }
 
-    @Test
-    void aBatchTakesUpTo64QueuedDatagrams() throws Exception {
+    @ParameterizedTest
+    @EnumSource(UdpPath.class)
+    void aBatchTakesUpTo64QueuedDatagrams(UdpPath path) throws Exception {
+        UdpPath.Selection selection = path.select();
+        try {
+            aBatchTakesUpTo64QueuedDatagramsOver(path);
+        } finally {
+            selection.close();
+        }
+    }
+
+    private void aBatchTakesUpTo64QueuedDatagramsOver(UdpPath path) throws Exception {
         int heaps = 199;
         byte[] stop = stopHeap(heaps + 1);
         assertTimeoutPreemptively(LIMIT, () -> {
             StreamConfig config = new StreamConfig().withExplicitStart(true);
             try (Stream receiver = new Stream(POOL, config, new RingStreamConfig().withHeaps(heaps + 1));
                  DatagramChannel tx = DatagramChannel.open()) {
-                DatagramChannel rx = bound();
-                rx.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
                 // all 200 datagrams wait in the socket before the reader starts: the buffer must hold them
                 // (Linux charges a datagram of 100 to 200 bytes under 1 KiB) or some would be lost
-                int granted = rx.getOption(java.net.StandardSocketOptions.SO_RCVBUF);
+                int granted;
+                try (DatagramChannel probe = DatagramChannel.open()) {
+                    probe.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+                    granted = probe.getOption(java.net.StandardSocketOptions.SO_RCVBUF);
+                }
                 Assumptions.assumeTrue(granted >= (heaps + 1) * 1024, () -> "this machine grants a UDP socket only "
                         + granted + " bytes of receive buffer (net.core.rmem_max): too few to queue "
                         + (heaps + 1) + " datagrams without loss");
-                InetSocketAddress to = (InetSocketAddress) rx.getLocalAddress();
-                receiver.addUdpReader(rx);
+                InetSocketAddress to = path.addReader(receiver, LOOPBACK, 9200, 4 << 20);
                 for (int cnt = 1; cnt <= heaps; cnt++) {
                     tx.send(ByteBuffer.wrap(datagram(cnt, 100)), to);
                 }
@@ -123,16 +144,24 @@ class UdpTransportTest {
         });
     }
 
-    @Test
-    void severalReadersFeedOneStream() throws Exception {
+    @ParameterizedTest
+    @EnumSource(UdpPath.class)
+    void severalReadersFeedOneStream(UdpPath path) throws Exception {
+        UdpPath.Selection selection = path.select();
+        try {
+            severalReadersFeedOneStreamOver(path);
+        } finally {
+            selection.close();
+        }
+    }
+
+    private void severalReadersFeedOneStreamOver(UdpPath path) throws Exception {
         int heaps = 20;
         assertTimeoutPreemptively(LIMIT, () -> {
             try (Stream receiver = new Stream(POOL, new StreamConfig(), new RingStreamConfig().withHeaps(heaps + 1))) {
                 List<InetSocketAddress> endpoints = new ArrayList<>();
                 for (int i = 0; i < 2; i++) {
-                    DatagramChannel rx = bound();
-                    endpoints.add((InetSocketAddress) rx.getLocalAddress());
-                    receiver.addUdpReader(rx);
+                    endpoints.add(path.addReader(receiver, LOOPBACK, 9200, 0));
                 }
                 try (UdpStream sender = new UdpStream(POOL, endpoints,
                         io.spead4j.send.StreamConfig.DEFAULT.withRate(20e6))) {
@@ -155,21 +184,65 @@ class UdpTransportTest {
         });
     }
 
-    @Test
-    void userStopWakesBlockedReadersAndClosesTheirSockets() throws Exception {
+    @ParameterizedTest
+    @EnumSource(UdpPath.class)
+    void userStopWakesBlockedReadersAndClosesTheirSockets(UdpPath path) throws Exception {
+        UdpPath.Selection selection = path.select();
+        try {
+            userStopWakesBlockedReadersAndClosesTheirSocketsOver(path);
+        } finally {
+            selection.close();
+        }
+    }
+
+    private void userStopWakesBlockedReadersAndClosesTheirSocketsOver(UdpPath path) throws Exception {
         assertTimeoutPreemptively(LIMIT, () -> {
             Stream receiver = new Stream(POOL, new StreamConfig());
-            DatagramChannel a = bound();
-            DatagramChannel b = bound();
-            receiver.addUdpReader(a);
-            receiver.addUdpReader(b, 2000);
+            path.addReader(receiver, LOOPBACK, 9200, 0);
+            path.addReader(receiver, LOOPBACK, 2000, 0);
+            assertThat(receiver.localAddresses()).hasSize(2);
             Thread.sleep(100); // let the readers block (not asserted on)
             receiver.stop();
             assertThat(receiver.awaitStopped(LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-            assertThat(a.isOpen()).isFalse();
-            assertThat(b.isOpen()).isFalse();
+            assertThat(receiver.localAddresses()).as("both sockets closed").isEmpty();
             assertThat(Drain.heaps(receiver)).isEmpty();
         });
+    }
+
+    /**
+     * Native path with segmentation offload: the sender hands runs of equal-sized packets to the kernel as one
+     * message (GSO) and the reader takes them coalesced (GRO) and splits them back, so one receive batch holds
+     * more packets than recvmmsg takes messages (64): impossible without coalescing.
+     */
+    @Test
+    void nativeGsoAndGroCarryManyPacketsPerMessageAndTheHeapArrivesExact() throws Exception {
+        UdpPath.Selection selection = UdpPath.NATIVE.select();
+        try (io.spead4j.net.NativeUdpSocket probe = io.spead4j.net.NativeUdpSocket.open(
+                java.net.StandardProtocolFamily.INET)) {
+            Assumptions.assumeTrue(probe.probeGso(), "kernel refuses UDP_SEGMENT");
+            Assumptions.assumeTrue(probe.enableGro(), "kernel refuses UDP_GRO");
+            int bytes = 150 * 1400;
+            assertTimeoutPreemptively(LIMIT, () -> {
+                StreamConfig config = new StreamConfig().withExplicitStart(true);
+                try (Stream receiver = new Stream(POOL, config, new RingStreamConfig().withHeaps(4))) {
+                    InetSocketAddress to = UdpPath.NATIVE.addReader(receiver, LOOPBACK, 9200, 4 << 20);
+                    try (UdpStream sender = new UdpStream(POOL, List.of(to),
+                            io.spead4j.send.StreamConfig.DEFAULT.withMaxPacketSize(1472))) {
+                        sender.sendHeap(new io.spead4j.send.Heap().addItem(0x1000, ItemHeaps.randomBytes(9, bytes),
+                                false), 1);
+                        sender.sendHeap(new io.spead4j.send.Heap().addEnd(), 2);
+                    }
+                    receiver.start(); // everything waits in the socket: a few coalesced messages
+                    List<HeapBase> heaps = Drain.heaps(receiver);
+                    assertThat(heaps).hasSize(1);
+                    assertThat(heaps.getFirst().items().getFirst().bytes()).isEqualTo(ItemHeaps.randomBytes(9, bytes));
+                    assertThat(receiver.getStats().packets()).as("1400-odd payload bytes per packet").isGreaterThan(140);
+                    assertThat(receiver.getStats().maxBatch()).as("packets in one batch").isGreaterThan(64);
+                }
+            });
+        } finally {
+            selection.close();
+        }
     }
 
     @Test
@@ -181,13 +254,21 @@ class UdpTransportTest {
         assertThat(late.isOpen()).isFalse();
     }
 
-    @Test
-    void aDatagramTheSocketRefusesFailsItsHeapAndLaterHeapsStillGo() throws Exception {
+    @ParameterizedTest
+    @EnumSource(UdpPath.class)
+    void aDatagramTheSocketRefusesFailsItsHeapAndLaterHeapsStillGo(UdpPath path) throws Exception {
+        UdpPath.Selection selection = path.select();
+        try {
+            aDatagramTheSocketRefusesFailsItsHeapAndLaterHeapsStillGoOver(path);
+        } finally {
+            selection.close();
+        }
+    }
+
+    private void aDatagramTheSocketRefusesFailsItsHeapAndLaterHeapsStillGoOver(UdpPath path) throws Exception {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (Stream receiver = new Stream(POOL, new StreamConfig())) {
-                DatagramChannel rx = bound();
-                InetSocketAddress to = (InetSocketAddress) rx.getLocalAddress();
-                receiver.addUdpReader(rx, 70_000);
+                InetSocketAddress to = path.addReader(receiver, LOOPBACK, 70_000, 0);
                 try (UdpStream sender = new UdpStream(POOL, List.of(to),
                         io.spead4j.send.StreamConfig.DEFAULT.withMaxPacketSize(70_000))) {
                     // 66 000 bytes in one datagram: more than IPv4 UDP carries (65 507)

@@ -1,0 +1,185 @@
+package io.spead4j.net;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The reusable memory of {@link NativeUdpSocket#receiveBatch}: one slab of {@code capacity} slots of
+ * {@code slotSize} bytes, and the {@code iovec}s, {@code mmsghdr}s, source-address and control buffers that
+ * point into it, all set up once. After a receive, datagram {@code i < count()} lies in {@link #data()} at
+ * {@link #offset(int)} with {@link #length(int)} bytes; nothing is allocated to read it (except
+ * {@link #source(int)}, which builds an address object). Not thread-safe: one receiving thread at a time.
+ *
+ * <p>With GRO enabled on the socket ({@link NativeUdpSocket#enableGro()}), a slot may hold several datagrams
+ * coalesced by the kernel: {@link #segmentSize(int)} then gives their size (the last may be shorter), so a
+ * slot must be large enough for a coalesced message (64 KiB).
+ */
+public final class UdpReceiveBatch implements AutoCloseable {
+    /** Control buffer per message: one {@code cmsghdr} with an int, {@code CMSG_SPACE(4)} = 24, rounded up. */
+    private static final int CONTROL_SIZE = 32;
+    private static final long MSG = Libc.MMSGHDR.byteSize();
+    private static final long IOV = Libc.IOVEC.byteSize();
+
+    private final Arena arena = Arena.ofShared();
+    private final int capacity;
+    private final int slotSize;
+    private final MemorySegment data;
+    final MemorySegment headers;
+    private final MemorySegment names;
+    private final MemorySegment control;
+    private int count;
+    /** Whether the last receive took fewer than {@link #capacity} datagrams (the queue ran dry). */
+    private boolean partial;
+
+    /**
+     * Allocates the memory of a batch.
+     *
+     * @param capacity most datagrams per receive (spead2 uses 64)
+     * @param slotSize bytes per datagram slot: a longer datagram is truncated (see {@link #truncated(int)})
+     * @throws IllegalArgumentException if either is not positive or the slab would exceed 2 GiB
+     */
+    public UdpReceiveBatch(int capacity, int slotSize) {
+        if (capacity < 1 || slotSize < 1 || (long) capacity * slotSize > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("capacity and slotSize must be positive and their product at most "
+                    + Integer.MAX_VALUE + ", got " + capacity + " x " + slotSize);
+        }
+        this.capacity = capacity;
+        this.slotSize = slotSize;
+        this.data = arena.allocate((long) capacity * slotSize, 64);
+        this.headers = arena.allocate(Libc.MMSGHDR, capacity);
+        MemorySegment iovecs = arena.allocate(Libc.IOVEC, capacity);
+        this.names = arena.allocate((long) capacity * SockAddr.SIZE, 8);
+        this.control = arena.allocate((long) capacity * CONTROL_SIZE, 8);
+        for (int i = 0; i < capacity; i++) {
+            long iov = i * IOV;
+            iovecs.set(JAVA_LONG, iov + Libc.IOV_BASE, data.address() + (long) i * slotSize);
+            iovecs.set(JAVA_LONG, iov + Libc.IOV_LEN, slotSize);
+            long m = i * MSG;
+            headers.set(JAVA_LONG, m + Libc.MSG_NAME, names.address() + (long) i * SockAddr.SIZE);
+            headers.set(JAVA_LONG, m + Libc.MSG_IOV, iovecs.address() + iov);
+            headers.set(JAVA_LONG, m + Libc.MSG_IOVLEN, 1);
+            headers.set(JAVA_LONG, m + Libc.MSG_CONTROL, control.address() + (long) i * CONTROL_SIZE);
+        }
+        reset();
+    }
+
+    /** Restores the in/out fields the kernel overwrites (name and control lengths, flags). */
+    void reset() {
+        for (int i = 0; i < capacity; i++) {
+            long m = i * MSG;
+            headers.set(JAVA_INT, m + Libc.MSG_NAMELEN, SockAddr.SIZE);
+            headers.set(JAVA_LONG, m + Libc.MSG_CONTROLLEN, CONTROL_SIZE);
+            headers.set(JAVA_INT, m + Libc.MSG_FLAGS, 0);
+            headers.set(JAVA_INT, m + Libc.MSG_LEN, 0);
+        }
+        count = 0;
+    }
+
+    void received(int n) {
+        count = n;
+        partial = n < capacity;
+    }
+
+    boolean wasPartial() {
+        return partial;
+    }
+
+    /** @return most datagrams per receive */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** @return bytes per slot */
+    public int slotSize() {
+        return slotSize;
+    }
+
+    /** @return how many datagrams the last receive took */
+    public int count() {
+        return count;
+    }
+
+    /** @return the slab holding every slot (the same segment for every receive) */
+    public MemorySegment data() {
+        return data;
+    }
+
+    /** @return offset of datagram {@code i} in {@link #data()} @param i datagram index, below {@link #count()} */
+    public long offset(int i) {
+        Objects.checkIndex(i, count);
+        return (long) i * slotSize;
+    }
+
+    /**
+     * The bytes of datagram {@code i} that landed in its slot: at most {@link #slotSize()}.
+     *
+     * @param i datagram index, below {@link #count()}
+     * @return the length
+     */
+    public int length(int i) {
+        Objects.checkIndex(i, count);
+        return headers.get(JAVA_INT, i * MSG + Libc.MSG_LEN);
+    }
+
+    /**
+     * Whether datagram {@code i} was longer than its slot (the kernel's {@code MSG_TRUNC}): only its first
+     * {@link #slotSize()} bytes were kept, and the caller should drop it.
+     *
+     * @param i datagram index, below {@link #count()}
+     * @return true if truncated
+     */
+    public boolean truncated(int i) {
+        Objects.checkIndex(i, count);
+        return (headers.get(JAVA_INT, i * MSG + Libc.MSG_FLAGS) & Libc.MSG_TRUNC) != 0;
+    }
+
+    /**
+     * The GRO segment size of message {@code i}: if positive, the slot holds datagrams of this many bytes back
+     * to back (the last may be shorter) that the kernel coalesced; 0 if it holds one datagram.
+     *
+     * @param i message index, below {@link #count()}
+     * @return the segment size, or 0
+     */
+    public int segmentSize(int i) {
+        Objects.checkIndex(i, count);
+        long m = i * MSG;
+        long length = headers.get(JAVA_LONG, m + Libc.MSG_CONTROLLEN);
+        long base = (long) i * CONTROL_SIZE;
+        long at = 0;
+        while (at + Libc.CMSG_DATA_OFFSET <= length) {
+            long cmsgLength = control.get(JAVA_LONG, base + at);
+            if (cmsgLength < Libc.CMSG_DATA_OFFSET || at + cmsgLength > length) {
+                break;
+            }
+            int level = control.get(JAVA_INT, base + at + 8);
+            int type = control.get(JAVA_INT, base + at + 12);
+            if (level == Libc.SOL_UDP && type == Libc.UDP_GRO && cmsgLength >= Libc.CMSG_DATA_OFFSET + 4) {
+                return control.get(JAVA_INT, base + at + Libc.CMSG_DATA_OFFSET);
+            }
+            at += (cmsgLength + 7) & ~7L;
+        }
+        return 0;
+    }
+
+    /**
+     * The sender of datagram {@code i} (allocates: for tests and diagnostics, not per packet).
+     *
+     * @param i datagram index, below {@link #count()}
+     * @return the source address
+     */
+    public InetSocketAddress source(int i) {
+        Objects.checkIndex(i, count);
+        return SockAddr.read(names.asSlice((long) i * SockAddr.SIZE, SockAddr.SIZE));
+    }
+
+    /** Frees the memory; the batch must not be used afterwards (nor concurrently with this). */
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,238 @@
+package io.spead4j.net;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * The reusable memory of {@link NativeUdpSocket#sendBatch}: up to {@code capacity} datagrams, each a range of
+ * native memory and the index of its destination, described by {@code mmsghdr}s and {@code iovec}s set up
+ * once; the destinations are encoded once as {@code sockaddr}s. Filling and sending allocate nothing. After a
+ * send, {@link #errno(int)} tells which datagrams failed. Its native memory is freed when the batch is no
+ * longer reachable (so a stream's writer may still hold it while the stream closes). Not thread-safe.
+ *
+ * <p>With segmentation offload on ({@link #setGso(boolean)}, where the socket supports it:
+ * {@link NativeUdpSocket#probeGso()}), consecutive datagrams to the same destination whose sizes are equal
+ * (the last of a run may be shorter) go as one message of several {@code iovec}s with a {@code UDP_SEGMENT}
+ * control message, which the kernel cuts back into those datagrams (spead2's GSO): one trip through the
+ * network stack for up to {@value #MAX_GSO_SEGMENTS} datagrams or {@value #MAX_GSO_BYTES} bytes.
+ */
+public final class UdpSendBatch {
+    /** Most datagrams merged into one GSO message (the kernel allows 64 or more). */
+    static final int MAX_GSO_SEGMENTS = 64;
+    /** Most bytes in one GSO message: the largest IPv4 UDP payload. */
+    static final int MAX_GSO_BYTES = 65507;
+    private static final long MSG = Libc.MMSGHDR.byteSize();
+    private static final long IOV = Libc.IOVEC.byteSize();
+    /** {@code CMSG_SPACE(sizeof(uint16_t))}. */
+    private static final int CONTROL_SPACE = (int) Libc.CMSG_DATA_OFFSET + 8;
+    /** {@code CMSG_LEN(sizeof(uint16_t))}. */
+    private static final int CONTROL_LENGTH = (int) Libc.CMSG_DATA_OFFSET + 2;
+
+    private final Arena arena = Arena.ofAuto();
+    private final int capacity;
+    final MemorySegment headers;
+    private final MemorySegment iovecs;
+    private final MemorySegment control;
+    private final MemorySegment names;
+    private final int[] nameLengths;
+    /** Per datagram: its message. */
+    private final int[] messageOf;
+    /** Per message: error of the last send, first datagram, datagrams, bytes, segment size, destination. */
+    private final int[] messageErrno;
+    private final int[] messageFirst;
+    private final int[] messageSegments;
+    private final int[] messageBytes;
+    private final int[] messageSegmentSize;
+    private final int[] messageDestination;
+    private boolean gso;
+    private int count;
+    private int messages;
+
+    /**
+     * Allocates a batch.
+     *
+     * @param capacity most datagrams per send (spead2 uses 64)
+     * @param destinations the destinations datagrams are sent to, by index; all of the socket's family (IPv4
+     *     addresses are sent IPv4-mapped on an IPv6 socket)
+     * @param ipv6 whether the socket is IPv6
+     * @throws IllegalArgumentException if capacity is not positive, destinations are empty or unresolved, or an
+     *     IPv6 destination is given for an IPv4 socket
+     */
+    public UdpSendBatch(int capacity, List<InetSocketAddress> destinations, boolean ipv6) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive, got " + capacity);
+        }
+        Objects.requireNonNull(destinations, "destinations");
+        if (destinations.isEmpty()) {
+            throw new IllegalArgumentException("destinations must not be empty");
+        }
+        this.capacity = capacity;
+        this.headers = arena.allocate(Libc.MMSGHDR, capacity);
+        this.iovecs = arena.allocate(Libc.IOVEC, capacity);
+        this.control = arena.allocate((long) capacity * CONTROL_SPACE, 8);
+        this.names = arena.allocate((long) destinations.size() * SockAddr.SIZE, 8);
+        this.nameLengths = new int[destinations.size()];
+        this.messageOf = new int[capacity];
+        this.messageErrno = new int[capacity];
+        this.messageFirst = new int[capacity];
+        this.messageSegments = new int[capacity];
+        this.messageBytes = new int[capacity];
+        this.messageSegmentSize = new int[capacity];
+        this.messageDestination = new int[capacity];
+        for (int d = 0; d < destinations.size(); d++) {
+            nameLengths[d] = SockAddr.write(names.asSlice((long) d * SockAddr.SIZE, SockAddr.SIZE),
+                    Objects.requireNonNull(destinations.get(d), "destination"), ipv6);
+        }
+        for (int m = 0; m < capacity; m++) {
+            long c = (long) m * CONTROL_SPACE;
+            control.set(JAVA_LONG, c, CONTROL_LENGTH);
+            control.set(JAVA_INT, c + 8, Libc.SOL_UDP);
+            control.set(JAVA_INT, c + 12, Libc.UDP_SEGMENT);
+        }
+    }
+
+    /**
+     * Turns segmentation offload on or off for datagrams added from now on (see the class comment).
+     *
+     * @param on whether to merge equal-sized runs into GSO messages
+     */
+    public void setGso(boolean on) {
+        this.gso = on;
+    }
+
+    /** @return whether segmentation offload is on */
+    public boolean isGso() {
+        return gso;
+    }
+
+    /** @return most datagrams per send */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** @return how many datagrams are in the batch */
+    public int size() {
+        return count;
+    }
+
+    /** @return how many messages (system call entries) the datagrams make: fewer than {@link #size()} with GSO */
+    public int messageCount() {
+        return messages;
+    }
+
+    /** Empties the batch. */
+    public void clear() {
+        count = 0;
+        messages = 0;
+    }
+
+    /**
+     * Appends a datagram. The memory must stay alive and unchanged until the send returns.
+     *
+     * @param segment native memory holding it
+     * @param offset where it starts in {@code segment}
+     * @param length its size in bytes
+     * @param destination index into the destinations
+     * @return its index in the batch
+     * @throws IllegalStateException if the batch is full
+     * @throws IllegalArgumentException if the segment is not native or the range is outside it
+     * @throws IndexOutOfBoundsException if there is no such destination
+     */
+    public int add(MemorySegment segment, long offset, int length, int destination) {
+        if (count == capacity) {
+            throw new IllegalStateException("batch is full (" + capacity + " datagrams)");
+        }
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("datagrams must be in native memory");
+        }
+        Objects.checkFromIndexSize(offset, length, segment.byteSize());
+        Objects.checkIndex(destination, nameLengths.length);
+        int i = count++;
+        iovecs.set(JAVA_LONG, i * IOV + Libc.IOV_BASE, segment.address() + offset);
+        iovecs.set(JAVA_LONG, i * IOV + Libc.IOV_LEN, length);
+        int m = messages - 1;
+        if (gso && m >= 0 && mayJoin(m, length, destination)) {
+            messageSegments[m]++;
+            messageBytes[m] += length;
+            long h = m * MSG;
+            headers.set(JAVA_LONG, h + Libc.MSG_IOVLEN, messageSegments[m]);
+            if (messageSegments[m] == 2) {
+                headers.set(JAVA_LONG, h + Libc.MSG_CONTROL, control.address() + (long) m * CONTROL_SPACE);
+                headers.set(JAVA_LONG, h + Libc.MSG_CONTROLLEN, CONTROL_SPACE);
+                control.set(JAVA_SHORT, (long) m * CONTROL_SPACE + Libc.CMSG_DATA_OFFSET,
+                        (short) messageSegmentSize[m]);
+            }
+        } else {
+            m = messages++;
+            long h = m * MSG;
+            headers.set(JAVA_LONG, h + Libc.MSG_NAME, names.address() + (long) destination * SockAddr.SIZE);
+            headers.set(JAVA_INT, h + Libc.MSG_NAMELEN, nameLengths[destination]);
+            headers.set(JAVA_LONG, h + Libc.MSG_IOV, iovecs.address() + i * IOV);
+            headers.set(JAVA_LONG, h + Libc.MSG_IOVLEN, 1);
+            headers.set(JAVA_LONG, h + Libc.MSG_CONTROL, 0L);
+            headers.set(JAVA_LONG, h + Libc.MSG_CONTROLLEN, 0L);
+            headers.set(JAVA_INT, h + Libc.MSG_FLAGS, 0);
+            messageFirst[m] = i;
+            messageSegments[m] = 1;
+            messageBytes[m] = length;
+            messageSegmentSize[m] = length;
+            messageDestination[m] = destination;
+        }
+        messageOf[i] = m;
+        messageErrno[m] = 0;
+        return i;
+    }
+
+    /** Whether a datagram may join message {@code m}: same destination, its run still open, room left. */
+    private boolean mayJoin(int m, int length, int destination) {
+        int segmentSize = messageSegmentSize[m];
+        int lastLength = (int) iovecs.get(JAVA_LONG, (long) (count - 2) * IOV + Libc.IOV_LEN);
+        return destination == messageDestination[m]
+                && segmentSize > 0
+                && lastLength == segmentSize       // a shorter datagram ends a run
+                && length <= segmentSize
+                && length > 0
+                && messageSegments[m] < MAX_GSO_SEGMENTS
+                && messageBytes[m] + length <= MAX_GSO_BYTES;
+    }
+
+    void setMessageErrno(int m, int errno) {
+        messageErrno[m] = errno;
+    }
+
+    /** @return datagrams in message {@code m} @param m message index */
+    int segments(int m) {
+        return messageSegments[m];
+    }
+
+    /**
+     * The error of datagram {@code i} in the last send: 0 if it was sent, else the kernel's error number
+     * (e.g. {@code EMSGSIZE} 90 for a datagram too large, {@code ENOBUFS} 105), shared by every datagram of
+     * its GSO message; see {@link NativeUdpSocket#errorFor(String, int)} for an exception describing it.
+     *
+     * @param i datagram index, below {@link #size()}
+     * @return the error number, or 0
+     */
+    public int errno(int i) {
+        Objects.checkIndex(i, count);
+        return messageErrno[messageOf[i]];
+    }
+
+    /**
+     * Whether datagram {@code i} went in a GSO message of several datagrams.
+     *
+     * @param i datagram index, below {@link #size()}
+     * @return true if merged with others
+     */
+    public boolean merged(int i) {
+        Objects.checkIndex(i, count);
+        return messageSegments[messageOf[i]] > 1;
+    }
+}

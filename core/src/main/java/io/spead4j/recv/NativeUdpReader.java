@@ -1,0 +1,130 @@
+package io.spead4j.recv;
+
+import io.spead4j.net.NativeUdpSocket;
+import io.spead4j.net.UdpReceiveBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * The UDP reader over a {@link NativeUdpSocket}: one {@code recvmmsg} takes up to {@value #BATCH} datagrams
+ * into a reusable slab and they go to the stream's packet step as one batch, straight from the kernel's
+ * copy (spead2's reader). The rules are {@link UdpReader}'s: a datagram must be 1 to {@code maxSize} bytes
+ * and decode to exactly its length, else it is dropped (debug log) and not counted; a datagram longer than
+ * its slot is seen truncated by the kernel and dropped. Nothing is allocated per datagram. Stopping closes
+ * the socket, which wakes the waiting receive.
+ *
+ * <p>As spead2 does, the reader asks the kernel to coalesce datagrams ({@code UDP_GRO}) where it can: a
+ * message then holds several datagrams of the size given by its control message (the last may be shorter),
+ * which are split back and offered one by one under the same rules; the slots are then 64 KiB each. The
+ * system property {@code spead4j.udp.noGro=true} turns this off. A receive error other than the socket
+ * closing is logged and the reader goes on (spead2's rule).
+ */
+final class NativeUdpReader extends Reader {
+    private static final Logger LOG = LoggerFactory.getLogger(NativeUdpReader.class);
+    /** Most datagrams per batch (spead2's mmsg_count). */
+    static final int BATCH = UdpReader.BATCH;
+    /** Datagrams never exceed this, so a larger maxSize needs no larger slot. */
+    private static final int MAX_DATAGRAM = 65536;
+    /** Longest wait in one receive; a stop closes the socket and ends the wait at once anyway. */
+    private static final long WAIT_MILLIS = 1000;
+    /** System property that, if {@code true}, keeps the reader from asking for GRO. */
+    static final String NO_GRO_PROPERTY = "spead4j.udp.noGro";
+
+    private final NativeUdpSocket socket;
+    private final int maxSize;
+    private final int slotSize;
+    /** Whether the kernel coalesces datagrams for this socket (asked at once, so queued datagrams are too). */
+    private final boolean gro;
+    /** Allocated when the reader starts (a reader that never runs holds no native memory). */
+    private UdpReceiveBatch datagrams;
+
+    NativeUdpReader(StreamBase stream, NativeUdpSocket socket, int maxSize) {
+        super(stream);
+        this.socket = socket;
+        this.maxSize = maxSize;
+        this.slotSize = (Math.min(maxSize, MAX_DATAGRAM) + 7) & ~7;
+        this.gro = !Boolean.getBoolean(NO_GRO_PROPERTY) && socket.enableGro();
+    }
+
+    @Override
+    void readLoop() {
+        datagrams = new UdpReceiveBatch(BATCH, gro ? MAX_DATAGRAM : slotSize);
+        try {
+            while (!isStopRequested()) {
+                int n;
+                try {
+                    n = socket.receiveBatch(datagrams, WAIT_MILLIS);
+                } catch (ClosedChannelException e) {
+                    throw e;
+                } catch (IOException e) {
+                    // e.g. an ICMP error reported on a connected socket: spead2 logs and goes on
+                    LOG.warn("UDP reader: receive failed: {}", e.getMessage());
+                    continue;
+                }
+                if (n > 0 && deliver(n)) {
+                    return;
+                }
+            }
+        } catch (ClosedChannelException e) { // AsynchronousCloseException too
+            if (!isStopRequested()) {
+                LOG.warn("UDP reader: socket closed by someone else; the reader ends");
+            }
+        } finally {
+            socket.close();
+            datagrams.close();
+        }
+    }
+
+    /** Offers received datagrams (coalesced ones split back) as one batch. @return true if the stream stopped */
+    private boolean deliver(int n) {
+        Batch b = stream.beginBatch(batch);
+        try {
+            for (int i = 0; i < n && !b.isStopped(); i++) {
+                int length = datagrams.length(i);
+                if (datagrams.truncated(i)) {
+                    LOG.debug("dropped packet due to truncation");
+                    continue;
+                }
+                int segment = datagrams.segmentSize(i);
+                long offset = datagrams.offset(i);
+                if (segment <= 0) {
+                    offer(b, offset, length);
+                } else {
+                    for (int at = 0; at < length && !b.isStopped(); at += segment) {
+                        offer(b, offset + at, Math.min(segment, length - at));
+                    }
+                }
+            }
+        } finally {
+            stream.endBatch(b);
+        }
+        return b.isStopped();
+    }
+
+    private void offer(Batch b, long offset, int length) {
+        if (length > maxSize) {
+            LOG.debug("dropped packet due to truncation");
+        } else if (length > 0) {
+            stream.addPacket(b, datagrams.data(), offset, length, true);
+        }
+    }
+
+    @Override
+    void closeSource() {
+        socket.close();
+    }
+
+    @Override
+    public String toString() {
+        String local;
+        try {
+            local = String.valueOf(socket.localAddress());
+        } catch (IOException e) {
+            local = "closed";
+        }
+        return "NativeUdpReader(" + local + ", maxSize=" + maxSize + ")";
+    }
+}
