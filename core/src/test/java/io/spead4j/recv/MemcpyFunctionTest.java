@@ -6,6 +6,7 @@ import io.spead4j.ThreadPool;
 import io.spead4j.send.BytesStream;
 import io.spead4j.testing.Drain;
 import io.spead4j.testing.TestPools;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -38,10 +39,27 @@ class MemcpyFunctionTest {
         assertThat(NonTemporalCopy.AVAILABLE).isEqualTo(linuxX8664());
     }
 
+    /** A copy under test. */
+    @FunctionalInterface
+    private interface Copy {
+        void copy(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long length);
+    }
+
     /** Every length 0..600 and a spread up to 10 000 at source/destination misalignments 0..15, both kinds. */
     @ParameterizedTest
     @EnumSource(MemcpyFunction.class)
     void copiesExactlyTheRangeAndNothingElse(MemcpyFunction function) {
+        checkCopies(function.toString(), function::copy);
+    }
+
+    /** The routine itself, also below the length from which NONTEMPORAL uses it (its short and aligning paths). */
+    @Test
+    void theNonTemporalRoutineCopiesExactlyTheRangeAtEveryLength() {
+        Assumptions.assumeTrue(NonTemporalCopy.AVAILABLE, "no non-temporal routine on this platform");
+        checkCopies("NonTemporalCopy", NonTemporalCopy::copy);
+    }
+
+    private static void checkCopies(String function, Copy copy) {
         Random random = new Random(14);
         byte[] source = new byte[10_100];
         random.nextBytes(source);
@@ -57,7 +75,7 @@ class MemcpyFunctionTest {
                 for (MemorySegment src : List.of(nativeSource, heapSource)) {
                     for (MemorySegment dst : List.of(nativeDestination, heapDestination)) {
                         dst.fill((byte) 0x77);
-                        function.copy(src, srcOffset, dst, dstOffset, length);
+                        copy.copy(src, srcOffset, dst, dstOffset, length);
                         byte[] got = dst.toArray(ValueLayout.JAVA_BYTE);
                         for (int i = 0; i < got.length; i++) {
                             byte want = i >= dstOffset && i < dstOffset + length
@@ -95,6 +113,38 @@ class MemcpyFunctionTest {
         arena.close();
         assertThatThrownBy(() -> function.copy(src, 0, closed, 0, 5_000)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> function.copy(closed, 0, dst, 0, 5_000)).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** A copy allocates nothing once compiled: 100 000 packet-sized copies allocate less than 100 000 bytes. */
+    @ParameterizedTest
+    @EnumSource(MemcpyFunction.class)
+    void copyingAllocatesNothing(MemcpyFunction function) {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().threadId();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment src = arena.allocate(9216 * 8);
+            MemorySegment nativeDst = arena.allocate(1 << 20);
+            MemorySegment heapDst = MemorySegment.ofArray(new byte[1 << 20]);
+            copyPieces(function, src, nativeDst, heapDst, 50_000); // warm up: JIT
+            long before = threads.getThreadAllocatedBytes(thread);
+            copyPieces(function, src, nativeDst, heapDst, 100_000);
+            long allocated = threads.getThreadAllocatedBytes(thread) - before;
+            assertThat(allocated).as("bytes allocated by 100 000 copies").isLessThan(100_000);
+        }
+    }
+
+    private static void copyPieces(MemcpyFunction function, MemorySegment src, MemorySegment nativeDst,
+            MemorySegment heapDst, int pieces) {
+        long offset = 0;
+        for (int i = 0; i < pieces; i++) {
+            int length = (i & 1) == 0 ? 8952 : 1424;
+            if (offset + length > nativeDst.byteSize()) {
+                offset = 0;
+            }
+            function.copy(src, (i & 7) * 9216L + 48, (i & 2) == 0 ? nativeDst : heapDst, offset, length);
+            offset += length;
+        }
     }
 
     /** A stream configured with each function places 9000-byte packets' payload into heap and native memory. */
