@@ -3,6 +3,7 @@ package io.spead4j.benchmarks;
 import io.spead4j.MemoryPool;
 import io.spead4j.ThreadPool;
 import io.spead4j.recv.HeapBase;
+import io.spead4j.recv.MemcpyFunction;
 import io.spead4j.recv.RingStreamConfig;
 import io.spead4j.recv.Stream;
 import io.spead4j.recv.StreamConfig;
@@ -27,14 +28,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * spead2_bench mem's workload: about 1 GiB of heaps (one 4 MiB item each, plus an end heap) serialised into
  * 9000-byte packets, decoded from memory by a buffer reader into a fresh ring stream with spead2_bench's
- * memory pool, heaps counted and released. One operation = one pass over the 1 GiB; Gb/s = 8 × bytes / time.
+ * memory pool, heaps counted and released, payload copied with each {@link MemcpyFunction}. One operation = one
+ * pass over the 1 GiB; Gb/s = 8 × bytes / time.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgs = {"-Xmx6g", "-Xms6g"})
+@Fork(value = 1, jvmArgs = {"-Xmx6g", "-Xms6g", "--enable-native-access=ALL-UNNAMED"})
 public class BufferReaderBenchmark {
     /** Bytes per heap item. */
     @Param({"4194304"})
@@ -43,6 +45,10 @@ public class BufferReaderBenchmark {
     /** Maximum packet size of the sender. */
     @Param({"9000"})
     public int packetSize;
+
+    /** The receive stream's payload copy ({@link MemcpyFunction} name). */
+    @Param({"STD", "NONTEMPORAL"})
+    public String memcpy;
 
     private byte[] data;
     private int heaps;
@@ -63,7 +69,8 @@ public class BufferReaderBenchmark {
             out.sendHeap(new Heap().addEnd());
             data = out.getValue();
         }
-        config = new StreamConfig().withMemoryAllocator(new MemoryPool(heapSize, heapSize + 1024L, 12, 8));
+        config = new StreamConfig().withMemoryAllocator(new MemoryPool(heapSize, heapSize + 1024L, 12, 8))
+                .withMemcpy(MemcpyFunction.valueOf(memcpy));
     }
 
     /** Closes the pool. */

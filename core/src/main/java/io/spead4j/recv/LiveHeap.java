@@ -27,6 +27,7 @@ final class LiveHeap {
     private final long cnt;
     private final int addressBits;
     private final MemoryAllocator allocator;
+    private final MemcpyFunction memcpy;
     private long heapLength = -1;
     private long receivedLength;
     private long minLength;
@@ -40,10 +41,11 @@ final class LiveHeap {
     private boolean seenZero;
     private PayloadRanges ranges;
 
-    LiveHeap(long cnt, int addressBits, MemoryAllocator allocator) {
+    LiveHeap(long cnt, int addressBits, MemoryAllocator allocator, MemcpyFunction memcpy) {
         this.cnt = cnt;
         this.addressBits = addressBits;
         this.allocator = allocator;
+        this.memcpy = memcpy;
     }
 
     /**
@@ -104,7 +106,7 @@ final class LiveHeap {
         }
         addPointers(p);
         if (length > 0) {
-            MemorySegment.copy(p.segment(), p.payloadStart(), payload, offset, length);
+            memcpy.copy(p.segment(), p.payloadStart(), payload, offset, length);
             receivedLength += length;
         }
         return ACCEPTED;

@@ -154,7 +154,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @return a new live heap
      */
     LiveHeap createLiveHeap(PacketDecoder firstPacket) {
-        return new LiveHeap(firstPacket.heapCnt(), firstPacket.heapAddressBits(), allocator);
+        return new LiveHeap(firstPacket.heapCnt(), firstPacket.heapAddressBits(), allocator, config.memcpy());
     }
 
     /** Called (without the stream's lock) when the user calls {@link #stop()}, before the stream is flushed. */
