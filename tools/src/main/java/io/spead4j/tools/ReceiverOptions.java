@@ -70,7 +70,8 @@ final class ReceiverOptions {
     boolean ring;
 
     @Option(names = "--memcpy-nt",
-            description = "Use non-temporal memcpy. Accepted for spead2 compatibility; has no effect in spead4j")
+            description = "Use non-temporal memcpy (x86-64 Linux: non-temporal stores for payload pieces of 4 KiB "
+                    + "and more; elsewhere a plain copy)")
     boolean memcpyNt;
 
     @Mixin
