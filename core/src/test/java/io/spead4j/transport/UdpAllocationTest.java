@@ -66,12 +66,7 @@ class UdpAllocationTest {
     @ParameterizedTest
     @EnumSource(UdpPath.class)
     void datagramsCostNoAllocationPerPacket(UdpPath path) throws Exception {
-        UdpPath.Selection selection = path.select();
-        try {
-            datagramsCostNoAllocationPerPacketOver(path);
-        } finally {
-            selection.close();
-        }
+        path.run(() -> datagramsCostNoAllocationPerPacketOver(path));
     }
 
     private static void datagramsCostNoAllocationPerPacketOver(UdpPath path) {

@@ -56,6 +56,27 @@ enum UdpPath {
         };
     }
 
+    /** A test body that runs over one path. */
+    interface Body {
+        /** @throws Exception whatever the test throws */
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs a test body with this path selected ({@link #select()}), then restores the previous choice.
+     *
+     * @param body the test body
+     * @throws Exception whatever the body throws
+     */
+    void run(Body body) throws Exception {
+        Selection selection = select();
+        try {
+            body.run();
+        } finally {
+            selection.close();
+        }
+    }
+
     /**
      * Adds a UDP reader on a free port of {@code loopback} over this path: NIO through a channel the test
      * opens (the socket form), native through the form that opens its own socket (port 0).

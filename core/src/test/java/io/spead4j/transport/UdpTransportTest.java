@@ -67,12 +67,7 @@ class UdpTransportTest {
     @ParameterizedTest
     @EnumSource(UdpPath.class)
     void oversizeEmptyAndMismatchedDatagramsAreDroppedAndNotCounted(UdpPath path) throws Exception {
-        UdpPath.Selection selection = path.select();
-        try {
-            oversizeEmptyAndMismatchedDatagramsAreDroppedAndNotCountedOver(path);
-        } finally {
-            selection.close();
-        }
+        path.run(() -> oversizeEmptyAndMismatchedDatagramsAreDroppedAndNotCountedOver(path));
     }
 
     private void oversizeEmptyAndMismatchedDatagramsAreDroppedAndNotCountedOver(UdpPath path) throws Exception {
@@ -105,12 +100,7 @@ class UdpTransportTest {
     @ParameterizedTest
     @EnumSource(UdpPath.class)
     void aBatchTakesUpTo64QueuedDatagrams(UdpPath path) throws Exception {
-        UdpPath.Selection selection = path.select();
-        try {
-            aBatchTakesUpTo64QueuedDatagramsOver(path);
-        } finally {
-            selection.close();
-        }
+        path.run(() -> aBatchTakesUpTo64QueuedDatagramsOver(path));
     }
 
     private void aBatchTakesUpTo64QueuedDatagramsOver(UdpPath path) throws Exception {
@@ -147,12 +137,7 @@ class UdpTransportTest {
     @ParameterizedTest
     @EnumSource(UdpPath.class)
     void severalReadersFeedOneStream(UdpPath path) throws Exception {
-        UdpPath.Selection selection = path.select();
-        try {
-            severalReadersFeedOneStreamOver(path);
-        } finally {
-            selection.close();
-        }
+        path.run(() -> severalReadersFeedOneStreamOver(path));
     }
 
     private void severalReadersFeedOneStreamOver(UdpPath path) throws Exception {
@@ -187,12 +172,7 @@ class UdpTransportTest {
     @ParameterizedTest
     @EnumSource(UdpPath.class)
     void userStopWakesBlockedReadersAndClosesTheirSockets(UdpPath path) throws Exception {
-        UdpPath.Selection selection = path.select();
-        try {
-            userStopWakesBlockedReadersAndClosesTheirSocketsOver(path);
-        } finally {
-            selection.close();
-        }
+        path.run(() -> userStopWakesBlockedReadersAndClosesTheirSocketsOver(path));
     }
 
     private void userStopWakesBlockedReadersAndClosesTheirSocketsOver(UdpPath path) throws Exception {
@@ -257,12 +237,7 @@ class UdpTransportTest {
     @ParameterizedTest
     @EnumSource(UdpPath.class)
     void aDatagramTheSocketRefusesFailsItsHeapAndLaterHeapsStillGo(UdpPath path) throws Exception {
-        UdpPath.Selection selection = path.select();
-        try {
-            aDatagramTheSocketRefusesFailsItsHeapAndLaterHeapsStillGoOver(path);
-        } finally {
-            selection.close();
-        }
+        path.run(() -> aDatagramTheSocketRefusesFailsItsHeapAndLaterHeapsStillGoOver(path));
     }
 
     private void aDatagramTheSocketRefusesFailsItsHeapAndLaterHeapsStillGoOver(UdpPath path) throws Exception {
