@@ -13,9 +13,7 @@ import io.spead4j.send.UdpStream;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.channels.DatagramChannel;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * not a test). For each shape it sends heaps for a few seconds at unlimited rate, then searches for the
  * highest rate with no lost heap. Reports Gb/s sent, heaps sent and received, loss.
  *
- * <p>Run: {@code java -cp benchmarks/target/spead4j-benchmarks.jar io.spead4j.benchmarks.UdpLoopbackBench [seconds]}
+ * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -cp benchmarks/target/spead4j-benchmarks.jar
+ * io.spead4j.benchmarks.UdpLoopbackBench [seconds]}; the receiver and sender take the native batched path where
+ * supported ({@code -Dspead4j.udp=nio} forces NIO).
  */
 public final class UdpLoopbackBench {
     /** Burst size for the rate search: spead2's default. */
@@ -106,17 +106,14 @@ public final class UdpLoopbackBench {
 
     private static Result run(ThreadPool pool, Shape shape, double rate, double seconds, long burst)
             throws Exception {
-        InetAddress lo = InetAddress.getByName("127.0.0.1");
-        DatagramChannel rx = DatagramChannel.open();
-        rx.bind(new InetSocketAddress(lo, 0));
-        InetSocketAddress to = (InetSocketAddress) rx.getLocalAddress();
         int maxSize = Math.max(9200, shape.maxPacketSize());
         StreamConfig recvConfig = new StreamConfig().withMaxHeaps(4)
                 .withMemoryAllocator(new MemoryPool(shape.heapBytes(), shape.heapBytes(), 16, 8));
         AtomicLong complete = new AtomicLong();
         try (Stream receiver = new Stream(pool, recvConfig, new RingStreamConfig().withHeaps(8))) {
-            rx.setOption(java.net.StandardSocketOptions.SO_RCVBUF, Stream.DEFAULT_UDP_BUFFER_SIZE);
-            receiver.addUdpReader(rx, maxSize);
+            // the form that opens its own socket, so the path follows spead4j.udp (native where supported)
+            receiver.addUdpReader(0, maxSize, Stream.DEFAULT_UDP_BUFFER_SIZE, "127.0.0.1");
+            InetSocketAddress to = receiver.localAddresses().getLast();
             Thread consumer = Thread.ofPlatform().daemon().start(() -> {
                 for (HeapBase h : receiver) {
                     if (h instanceof Heap heap) {
