@@ -187,10 +187,15 @@ public final class Item {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c >= 0x80) {
-                throw new IllegalArgumentException("descriptor " + what + " is not ASCII: 'ascii' codec can't decode"
-                        + " byte 0x" + Integer.toHexString(c) + " in position " + i + ": ordinal not in range(128)");
+                throw new IllegalArgumentException("descriptor " + what + " is not ASCII: " + notAscii(c, i));
             }
         }
+    }
+
+    /** @return Python's wording for a byte beyond ASCII @param value the byte (0-255) @param position its index */
+    private static String notAscii(int value, int position) {
+        return "'ascii' codec can't decode byte 0x" + Integer.toHexString(value) + " in position " + position
+                + ": ordinal not in range(128)";
     }
 
     /**
@@ -480,8 +485,7 @@ public final class Item {
         for (Object o : (List<?>) nested) {
             for (byte b : (byte[]) o) {
                 if (b < 0) {
-                    throw new IllegalArgumentException("'ascii' codec can't decode byte 0x"
-                            + Integer.toHexString(b & 0xff) + " in position " + pos + ": ordinal not in range(128)");
+                    throw new IllegalArgumentException(notAscii(b & 0xff, pos));
                 }
                 sb.append((char) b);
                 pos++;
