@@ -38,7 +38,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -63,30 +62,14 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public abstract class StreamBase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamBase.class);
-    private static final long FIBONACCI = 0x9E3779B97F4A7C15L;
 
     private final ThreadPool threadPool;
     private final StreamConfig config;
     private final MemoryAllocator allocator;
-    private final int maxHeaps;
-    private final int substreamCount;
-    private final long maxHeapSize;
-    private final boolean allowOutOfOrder;
-    private final boolean allowUnsized;
-    private final boolean stopOnStopItem;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final LiveHeap[] slots;
-    private final int[] chainNext;
-    private final int[] buckets;
-    private final int bucketShift;
-    private final int[] heads;
-    private boolean stopped;
+    private final PacketStep step;
 
-    private final Object statsLock = new Object();
-    private final long[] stats;
-    private final long[] batchStats;
-    private final AtomicLong oversized = new AtomicLong();
     private final CountDownLatch stoppedLatch = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
@@ -101,30 +84,26 @@ public abstract class StreamBase implements AutoCloseable {
         this.threadPool = threadPool;
         this.config = Objects.requireNonNull(config, "config");
         this.allocator = config.memoryAllocator();
-        this.maxHeaps = config.maxHeaps();
-        this.substreamCount = config.substreams();
-        this.maxHeapSize = config.maxHeapSize();
-        this.allowOutOfOrder = config.allowOutOfOrder();
-        this.allowUnsized = config.allowUnsizedHeaps();
-        this.stopOnStopItem = config.stopOnStopItem();
-        int total = maxHeaps * substreamCount;
-        this.slots = new LiveHeap[total];
-        this.chainNext = new int[total];
-        int bucketCount = 4;
-        while (bucketCount < total) {
-            bucketCount *= 2;
-        }
-        bucketCount *= 4;
-        this.buckets = new int[bucketCount];
-        java.util.Arrays.fill(buckets, -1);
-        this.bucketShift = 64 - Integer.numberOfTrailingZeros(bucketCount);
-        this.heads = new int[substreamCount];
-        for (int s = 0; s < substreamCount; s++) {
-            heads[s] = s * maxHeaps;
-        }
-        this.stats = new long[config.stats().size()];
-        this.batchStats = new long[config.stats().size()];
+        this.step = new PacketStep(config, new Sink());
         this.readersStarted = !config.explicitStart();
+    }
+
+    /** The stream's end of its packet step: the subclass hooks, and failures recorded as the stream's. */
+    private final class Sink implements PacketStep.HeapSink {
+        @Override
+        public LiveHeap createLiveHeap(PacketDecoder firstPacket) {
+            return StreamBase.this.createLiveHeap(firstPacket);
+        }
+
+        @Override
+        public void heapReady(LiveHeap heap) {
+            liveHeapReady(heap);
+        }
+
+        @Override
+        public void stopFlushFailed(long heapCnt, Throwable t) {
+            recordFailure("delivering flushed heap " + heapCnt + " while stopping", t);
+        }
     }
 
     /** @return the stream's configuration */
@@ -148,10 +127,11 @@ public abstract class StreamBase implements AutoCloseable {
 
     /**
      * Creates the live heap for the first packet of a heap (caller holds the lock). A chunk stream overrides
-     * this to place payload in chunk memory instead of the configured allocator.
+     * this to place payload in chunk memory instead of the configured allocator, and may return null to
+     * drop the packet (see {@link PacketStep.HeapSink#createLiveHeap}).
      *
      * @param firstPacket the decoded packet that starts the heap
-     * @return a new live heap
+     * @return a new live heap, or null to drop the packet
      */
     LiveHeap createLiveHeap(PacketDecoder firstPacket) {
         return new LiveHeap(firstPacket.heapCnt(), firstPacket.heapAddressBits(), allocator, config.memcpy());
@@ -177,8 +157,7 @@ public abstract class StreamBase implements AutoCloseable {
      */
     final Batch beginBatch(Batch batch) {
         lock.lock();
-        batch.reset(stopped);
-        java.util.Arrays.fill(batchStats, 0);
+        step.beginBatch(batch);
         return batch;
     }
 
@@ -196,29 +175,13 @@ public abstract class StreamBase implements AutoCloseable {
             // spead2 stops (flushes) before merging; merging first gives the same totals and makes them
             // complete by the time a consumer sees the stream end.
             if (!(batch.packets == 0 && batch.stopped)) {
-                mergeBatch(batch);
+                step.mergeBatch(batch);
             }
             if (batch.stopped) {
                 stopReceived();
             }
         } finally {
             lock.unlock();
-        }
-    }
-
-    private void mergeBatch(Batch batch) {
-        synchronized (statsLock) {
-            stats[StreamConfig.STAT_PACKETS] += batch.packets;
-            stats[StreamConfig.STAT_BATCHES]++;
-            stats[StreamConfig.STAT_HEAPS] += batch.completeHeaps + batch.evicted;
-            stats[StreamConfig.STAT_INCOMPLETE_HEAPS_EVICTED] += batch.evicted;
-            stats[StreamConfig.STAT_SINGLE_PACKET_HEAPS] += batch.singlePacketHeaps;
-            stats[StreamConfig.STAT_SEARCH_DIST] += batch.searchDist;
-            stats[StreamConfig.STAT_MAX_BATCH] = Math.max(stats[StreamConfig.STAT_MAX_BATCH], batch.packets);
-            List<StreamStatConfig> statConfig = config.stats();
-            for (int i = StreamConfig.STAT_CUSTOM; i < stats.length; i++) {
-                stats[i] = statConfig.get(i).mode().combine(stats[i], batchStats[i]);
-            }
         }
     }
 
@@ -235,20 +198,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @return the decoded packet size, or 0 if it did not decode (or its size did not match)
      */
     final long addPacket(Batch batch, MemorySegment segment, long offset, long length, boolean requireExactSize) {
-        PacketDecoder decoder = batch.decoder;
-        long size = decoder.decode(segment, offset, length);
-        if (size == 0) {
-            batch.rejects.reject(decoder.status().message());
-            return 0;
-        }
-        if (requireExactSize && size != length) {
-            if (batch.rejects.next()) {
-                batch.rejects.detail("packet decodes to " + size + " bytes but " + length + " were received");
-            }
-            return 0;
-        }
-        processPacket(batch, decoder);
-        return size;
+        return step.addPacket(batch, segment, offset, length, requireExactSize);
     }
 
     /**
@@ -257,168 +207,14 @@ public abstract class StreamBase implements AutoCloseable {
      * @return true if the packet was accepted by a live heap
      */
     final boolean processPacket(Batch batch, PacketDecoder p) {
-        if (stopped) {
-            // only possible if a heap-ready hook stopped the stream from inside this batch
-            batch.stop();
-            return false;
-        }
-        batch.packets++;
-        long heapLength = p.heapLength();
-        if (heapLength < 0 && !allowUnsized) {
-            batch.rejects.reject("no HEAP_LENGTH and unsized heaps are not allowed");
-            return false;
-        }
-        if (heapLength > maxHeapSize || (heapLength < 0 && p.payloadOffset() + p.payloadLength() > maxHeapSize)) {
-            oversized.incrementAndGet();
-            if (batch.rejects.next()) {
-                batch.rejects.detail("heap " + p.heapCnt() + " larger than maxHeapSize " + maxHeapSize);
-            }
-            return false;
-        }
-        long cnt = p.heapCnt();
-        int bucket = (int) ((cnt * FIBONACCI) >>> bucketShift);
-        int slot = -1;
-        if (heapLength >= 0 && p.payloadLength() == heapLength) {
-            batch.singlePacketHeaps++;
-        } else {
-            int dist = 1;
-            for (int e = buckets[bucket]; e >= 0; e = chainNext[e], dist++) {
-                if (slots[e].cnt() == cnt) {
-                    slot = e;
-                    break;
-                }
-            }
-            batch.searchDist += dist;
-        }
-        boolean fresh = false;
-        if (slot < 0) {
-            if (!allowOutOfOrder && p.payloadOffset() != 0) {
-                batch.rejects.reject("a gap in the heap and allowOutOfOrder is false");
-                return false;
-            }
-            int substream = (int) Long.remainderUnsigned(cnt, substreamCount);
-            int start = substream * maxHeaps;
-            int head = heads[substream] + 1;
-            if (head == start + maxHeaps) {
-                head = start;
-            }
-            heads[substream] = head;
-            slot = head;
-            LiveHeap old = slots[slot];
-            if (old != null) {
-                batch.evicted++;
-                unlink(slot);
-                liveHeapReady(old);
-            }
-            slots[slot] = createLiveHeap(p);
-            chainNext[slot] = buckets[bucket];
-            buckets[bucket] = slot;
-            fresh = true;
-        }
-        LiveHeap heap = slots[slot];
-        int result;
-        try {
-            result = heap.addPacket(p, allowOutOfOrder, maxHeapSize);
-        } catch (Throwable t) {
-            // e.g. an Error from a user allocator: a heap that never accepted a packet must not be flushed
-            if (fresh) {
-                unlink(slot);
-                heap.release();
-            }
-            throw t;
-        }
-        boolean endOfStream = false;
-        if (result == LiveHeap.ACCEPTED) {
-            endOfStream = stopOnStopItem && heap.isEndOfStream();
-            if (heap.isComplete()) {
-                unlink(slot);
-                if (!endOfStream) {
-                    batch.completeHeaps++;
-                    liveHeapReady(heap);
-                } else {
-                    heap.release();
-                }
-            }
-        } else if (result == LiveHeap.OVERSIZED) {
-            oversized.incrementAndGet();
-            if (batch.rejects.next()) {
-                batch.rejects.detail("heap " + cnt + " would exceed maxHeapSize or memory is exhausted");
-            }
-            if (fresh) {
-                unlink(slot);
-                heap.release();
-            }
-        }
-        if (endOfStream) {
-            batch.stop();
-        }
-        return result == LiveHeap.ACCEPTED;
-    }
-
-    private void unlink(int slot) {
-        LiveHeap heap = slots[slot];
-        int bucket = (int) ((heap.cnt() * FIBONACCI) >>> bucketShift);
-        if (buckets[bucket] == slot) {
-            buckets[bucket] = chainNext[slot];
-        } else {
-            int e = buckets[bucket];
-            while (chainNext[e] != slot) {
-                e = chainNext[e];
-            }
-            chainNext[e] = chainNext[slot];
-        }
-        chainNext[slot] = -1;
-        slots[slot] = null;
-    }
-
-    /** Delivers every live heap, substream by substream, oldest first (caller holds the lock). */
-    final void flushLocked() {
-        flushLocked(false);
-    }
-
-    /**
-     * Delivers every live heap (caller holds the lock).
-     *
-     * @param survive if true (a stop), a heap whose delivery throws is recorded as the stream's failure and
-     *     the flush goes on with the next; otherwise the throwable propagates
-     */
-    private void flushLocked(boolean survive) {
-        long flushed = 0;
-        for (int s = 0; s < substreamCount; s++) {
-            int start = s * maxHeaps;
-            for (int j = 0; j < maxHeaps; j++) {
-                int head = heads[s] + 1;
-                if (head == start + maxHeaps) {
-                    head = start;
-                }
-                heads[s] = head;
-                LiveHeap heap = slots[head];
-                if (heap != null) {
-                    flushed++;
-                    unlink(head);
-                    if (!survive) {
-                        liveHeapReady(heap);
-                        continue;
-                    }
-                    try {
-                        liveHeapReady(heap);
-                    } catch (Throwable t) {
-                        recordFailure("delivering flushed heap " + heap.cnt() + " while stopping", t);
-                    }
-                }
-            }
-        }
-        synchronized (statsLock) {
-            stats[StreamConfig.STAT_HEAPS] += flushed;
-            stats[StreamConfig.STAT_INCOMPLETE_HEAPS_FLUSHED] += flushed;
-        }
+        return step.processPacket(batch, p);
     }
 
     /** Flushes the live heaps now (spead2's C++ {@code flush()}). */
     final void flush() {
         lock.lock();
         try {
-            flushLocked();
+            step.flush(false);
         } finally {
             lock.unlock();
         }
@@ -426,12 +222,11 @@ public abstract class StreamBase implements AutoCloseable {
 
     /** Stops the stream (caller holds the lock): flush, stop readers, subclass hook. */
     private void stopReceived() {
-        if (stopped) {
+        if (!step.markStopped()) {
             return; // a heap-ready hook already stopped the stream from inside the batch
         }
-        stopped = true;
         try {
-            flushLocked(true);
+            step.flush(true);
         } finally {
             try {
                 synchronized (readerLock) {
@@ -507,7 +302,7 @@ public abstract class StreamBase implements AutoCloseable {
         beforeUserStop();
         lock.lock();
         try {
-            if (!stopped) {
+            if (!step.isStopped()) {
                 stopReceived();
             }
         } finally {
@@ -552,9 +347,7 @@ public abstract class StreamBase implements AutoCloseable {
 
     /** @return a snapshot of the statistics (core ones in spead2's order, then custom ones) */
     public final StreamStats getStats() {
-        synchronized (statsLock) {
-            return new StreamStats(config.stats(), stats);
-        }
+        return step.stats();
     }
 
     /**
@@ -565,14 +358,12 @@ public abstract class StreamBase implements AutoCloseable {
      * @return the number of such packets
      */
     public final long oversizedPackets() {
-        return oversized.get();
+        return step.oversizedPackets();
     }
 
     /** Adds one to a statistic directly (not through a batch), e.g. worker_blocked. */
     final void incrementStat(int index) {
-        synchronized (statsLock) {
-            stats[index]++;
-        }
+        step.incrementStat(index);
     }
 
     /**
@@ -585,10 +376,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @throws IllegalArgumentException if {@code index} is not a custom statistic
      */
     protected final void updateBatchStat(int index, long value) {
-        if (index < StreamConfig.STAT_CUSTOM || index >= batchStats.length) {
-            throw new IllegalArgumentException("not a custom statistic index: " + index);
-        }
-        batchStats[index] = config.stats().get(index).mode().combine(batchStats[index], value);
+        step.updateBatchStat(index, value);
     }
 
     // ------------------------------------------------------------------------------------------------ file readers
