@@ -3,11 +3,7 @@ package io.spead4j.recv;
 import io.spead4j.InprocQueue;
 import io.spead4j.MemoryAllocator;
 import io.spead4j.ThreadPool;
-import io.spead4j.net.NativeSockets;
 import io.spead4j.net.NativeUdpSocket;
-import io.spead4j.net.Sockets;
-import io.spead4j.net.UdpBackend;
-import io.spead4j.net.UdpPcapReader;
 import io.spead4j.wire.PacketDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,23 +11,16 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
-import java.nio.channels.Channels;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.FileChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -408,10 +397,7 @@ public abstract class StreamBase implements AutoCloseable {
      *     nor Linux SLL
      */
     public final void addUdpPcapFileReader(Path file, String filter) throws IOException {
-        Objects.requireNonNull(file, "file");
-        Objects.requireNonNull(filter, "filter");
-        UdpPcapReader opened = UdpPcapReader.open(file, filter);
-        addReaderOwning(new PcapFileReader(this, opened, file.toString()), opened);
+        PcapFileReader.addFile(this, file, filter);
     }
 
     /**
@@ -435,11 +421,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @throws IllegalArgumentException if {@code maxPacketSize} is not in [16, 2^24]
      */
     public final void addChannelReader(ReadableByteChannel channel, int maxPacketSize) {
-        Objects.requireNonNull(channel, "channel");
-        if (maxPacketSize < 16 || maxPacketSize > (1 << 24)) {
-            throw new IllegalArgumentException("maxPacketSize must be in [16, 16777216], got " + maxPacketSize);
-        }
-        addReaderOwning(new ChannelReader(this, channel, channel.toString(), maxPacketSize), channel);
+        ChannelReader.addChannel(this, channel, maxPacketSize);
     }
 
     /**
@@ -449,9 +431,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @throws IOException if the file cannot be opened
      */
     public final void addChannelReader(Path file) throws IOException {
-        Objects.requireNonNull(file, "file");
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        addReaderOwning(new ChannelReader(this, channel, file.toString(), DEFAULT_CHANNEL_MAX_PACKET_SIZE), channel);
+        ChannelReader.addFile(this, file);
     }
 
     /**
@@ -461,13 +441,11 @@ public abstract class StreamBase implements AutoCloseable {
      * @param in the data
      */
     public final void addStreamReader(InputStream in) {
-        Objects.requireNonNull(in, "in");
-        ReadableByteChannel channel = Channels.newChannel(in);
-        addReaderOwning(new ChannelReader(this, channel, in.toString(), DEFAULT_CHANNEL_MAX_PACKET_SIZE), channel);
+        ChannelReader.addInputStream(this, in);
     }
 
     /** Adds a reader that owns a source, closing the source if the stream has already stopped. */
-    private void addReaderOwning(Reader reader, AutoCloseable source) {
+    void addReaderOwning(Reader reader, AutoCloseable source) {
         boolean added = false;
         try {
             synchronized (readerLock) {
@@ -540,7 +518,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @param data the packets
      */
     public final void addBufferReader(MemorySegment data) {
-        addReader(new BufferReader(this, Objects.requireNonNull(data, "data")));
+        BufferReader.add(this, data);
     }
 
     /**
@@ -572,7 +550,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @param queue the queue
      */
     public final void addInprocReader(InprocQueue queue) {
-        addReader(new InprocReader(this, Objects.requireNonNull(queue, "queue")));
+        InprocReader.add(this, queue);
     }
 
     // ------------------------------------------------------------------------------------ UDP and TCP readers
@@ -640,35 +618,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @throws IllegalArgumentException on a bad port, size or buffer size
      */
     public final void addUdpReader(int port, int maxSize, int bufferSize, String bindHostname) throws IOException {
-        UdpReader.checkMaxSize(maxSize);
-        InetSocketAddress bind = Sockets.bindAddress(bindHostname, port);
-        Sockets.checkBufferSize(bufferSize);
-        if (!isStopped()) {
-            addOpenedUdpReader(bind, bufferSize, maxSize);
-        }
-    }
-
-    /** Opens a receiving socket (native or NIO, see {@link UdpBackend}) and adds its reader. */
-    private void addOpenedUdpReader(InetSocketAddress bind, int bufferSize, int maxSize) throws IOException {
-        if (UdpBackend.useNative()) {
-            addNativeUdpReader(NativeSockets.openUdpReceiver(bind, bufferSize), maxSize);
-        } else {
-            addUdpReader(Sockets.openUdpReceiver(bind, bufferSize), maxSize);
-        }
-    }
-
-    /** Opens a multicast receiving socket (native or NIO, see {@link UdpBackend}) and adds its reader. */
-    private void addOpenedUdpMulticastReader(InetAddress group, int port, int bufferSize, NetworkInterface ni,
-                                             int maxSize) throws IOException {
-        if (UdpBackend.useNative()) {
-            addNativeUdpReader(NativeSockets.openUdpMulticastReceiver(group, port, bufferSize, ni), maxSize);
-        } else {
-            addUdpReader(Sockets.openUdpMulticastReceiver(group, port, bufferSize, ni), maxSize);
-        }
-    }
-
-    private void addNativeUdpReader(NativeUdpSocket socket, int maxSize) {
-        addOwnedReader(new NativeUdpReader(this, socket, maxSize), socket);
+        UdpReaders.addBound(this, port, maxSize, bufferSize, bindHostname);
     }
 
     /**
@@ -688,9 +638,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @param maxSize largest datagram accepted (at least 1)
      */
     public final void addUdpReader(DatagramChannel channel, int maxSize) {
-        Objects.requireNonNull(channel, "channel");
-        UdpReader.checkMaxSize(maxSize);
-        addOwnedReader(new UdpReader(this, channel, maxSize), channel);
+        UdpReaders.addChannel(this, channel, maxSize);
     }
 
     /**
@@ -712,32 +660,7 @@ public abstract class StreamBase implements AutoCloseable {
      */
     public final void addUdpReader(InetAddress multicastGroup, int port, int maxSize, int bufferSize,
                                    InetAddress interfaceAddress) throws IOException {
-        Objects.requireNonNull(multicastGroup, "multicastGroup");
-        if (interfaceAddress != null && !(interfaceAddress instanceof Inet4Address)) {
-            throw new IllegalArgumentException("interface address is not an IPv4 address");
-        }
-        InetAddress group = multicastGroup.isAnyLocalAddress() && interfaceAddress != null
-                ? interfaceAddress : multicastGroup;
-        if (!(group instanceof Inet4Address)) {
-            throw new IllegalArgumentException(group.getHostAddress() + " is not an IPv4 multicast address");
-        }
-        if (!group.isMulticastAddress() && !group.equals(interfaceAddress)) {
-            throw new IllegalArgumentException(group.getHostAddress() + " is not an IPv4 multicast address and "
-                    + "does not match the interface address");
-        }
-        UdpReader.checkMaxSize(maxSize);
-        Sockets.checkPort(port);
-        Sockets.checkBufferSize(bufferSize);
-        if (isStopped()) {
-            return;
-        }
-        if (!group.isMulticastAddress()) {
-            // spead2 accepts the interface's own address here: plain unicast on that address
-            addOpenedUdpReader(new InetSocketAddress(group, port), bufferSize, maxSize);
-            return;
-        }
-        NetworkInterface ni = Sockets.interfaceOf(interfaceAddress, StandardProtocolFamily.INET);
-        addOpenedUdpMulticastReader(group, port, bufferSize, ni, maxSize);
+        UdpReaders.addIpv4Multicast(this, multicastGroup, port, maxSize, bufferSize, interfaceAddress);
     }
 
     /**
@@ -753,15 +676,7 @@ public abstract class StreamBase implements AutoCloseable {
      */
     public final void addUdpReader(InetAddress multicastGroup, int port, int maxSize, int bufferSize,
                                    int interfaceIndex) throws IOException {
-        Objects.requireNonNull(multicastGroup, "multicastGroup");
-        if (!(multicastGroup instanceof Inet6Address) || !multicastGroup.isMulticastAddress()) {
-            throw new IllegalArgumentException(multicastGroup.getHostAddress() + " is not an IPv6 multicast address");
-        }
-        UdpReader.checkMaxSize(maxSize);
-        NetworkInterface ni = Sockets.interfaceOf(interfaceIndex);
-        if (!isStopped()) {
-            addOpenedUdpMulticastReader(multicastGroup, port, bufferSize, ni, maxSize);
-        }
+        UdpReaders.addIpv6Multicast(this, multicastGroup, port, maxSize, bufferSize, interfaceIndex);
     }
 
     /**
@@ -812,12 +727,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @throws IllegalArgumentException on a bad port, size or buffer size
      */
     public final void addTcpReader(int port, int maxSize, int bufferSize, String bindHostname) throws IOException {
-        TcpReader.checkMaxSize(maxSize);
-        InetSocketAddress bind = Sockets.bindAddress(bindHostname, port);
-        Sockets.checkBufferSize(bufferSize);
-        if (!isStopped()) {
-            addTcpReader(Sockets.openTcpListener(bind, bufferSize), maxSize);
-        }
+        TcpReader.addListening(this, port, maxSize, bufferSize, bindHostname);
     }
 
     /**
@@ -837,9 +747,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @param maxSize largest packet accepted
      */
     public final void addTcpReader(ServerSocketChannel acceptor, int maxSize) {
-        Objects.requireNonNull(acceptor, "acceptor");
-        TcpReader.checkMaxSize(maxSize);
-        addOwnedReader(new TcpReader(this, acceptor, null, maxSize), acceptor);
+        TcpReader.addAcceptor(this, acceptor, maxSize);
     }
 
     /**
@@ -858,13 +766,11 @@ public abstract class StreamBase implements AutoCloseable {
      * @param maxSize largest packet accepted
      */
     public final void addTcpReader(SocketChannel connection, int maxSize) {
-        Objects.requireNonNull(connection, "connection");
-        TcpReader.checkMaxSize(maxSize);
-        addOwnedReader(new TcpReader(this, null, connection, maxSize), connection);
+        TcpReader.addConnection(this, connection, maxSize);
     }
 
     /** Adds a reader that owns a socket; closes the socket if the reader is refused or the stream stopped. */
-    private void addOwnedReader(Reader reader, Channel socket) {
+    void addOwnedReader(Reader reader, Channel socket) {
         try {
             addReader(reader);
         } catch (RuntimeException e) {
