@@ -1,6 +1,7 @@
 package io.spead4j.recv;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 /** spead2's memory reader: packets back to back in one segment, one batch, then the stream stops. */
 final class BufferReader extends Reader {
@@ -33,5 +34,15 @@ final class BufferReader extends Reader {
     @Override
     public String toString() {
         return "BufferReader(" + data.byteSize() + " bytes)";
+    }
+
+    /**
+     * Adds a buffer reader to a stream ({@link StreamBase#addBufferReader(MemorySegment)}).
+     *
+     * @param stream the stream
+     * @param data the packets (not copied)
+     */
+    static void add(StreamBase stream, MemorySegment data) {
+        stream.addReader(new BufferReader(stream, Objects.requireNonNull(data, "data")));
     }
 }

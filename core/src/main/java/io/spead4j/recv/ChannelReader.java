@@ -6,10 +6,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 
 /**
  * A byte-stream reader, the receiving counterpart of {@code send.ChannelStream}: SPEAD packets back to back
@@ -210,5 +216,50 @@ class ChannelReader extends Reader {
     @Override
     public String toString() {
         return getClass().getSimpleName() + "(" + name + ")";
+    }
+
+    /**
+     * Adds a byte-stream reader of a channel to a stream ({@link StreamBase#addChannelReader(
+     * ReadableByteChannel, int)}); the channel is closed if the stream has already stopped.
+     *
+     * @param stream the stream
+     * @param channel the data
+     * @param maxPacketSize largest packet accepted, in bytes
+     * @throws IllegalArgumentException if {@code maxPacketSize} is not in [16, 2^24]
+     */
+    static void addChannel(StreamBase stream, ReadableByteChannel channel, int maxPacketSize) {
+        Objects.requireNonNull(channel, "channel");
+        if (maxPacketSize < 16 || maxPacketSize > (1 << 24)) {
+            throw new IllegalArgumentException("maxPacketSize must be in [16, 16777216], got " + maxPacketSize);
+        }
+        stream.addReaderOwning(new ChannelReader(stream, channel, channel.toString(), maxPacketSize), channel);
+    }
+
+    /**
+     * Opens a file of packets back to back and adds its byte-stream reader to a stream
+     * ({@link StreamBase#addChannelReader(Path)}).
+     *
+     * @param stream the stream
+     * @param file the file
+     * @throws IOException if the file cannot be opened
+     */
+    static void addFile(StreamBase stream, Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        FileChannel opened = FileChannel.open(file, StandardOpenOption.READ);
+        stream.addReaderOwning(new ChannelReader(stream, opened, file.toString(),
+                StreamBase.DEFAULT_CHANNEL_MAX_PACKET_SIZE), opened);
+    }
+
+    /**
+     * Adds a byte-stream reader of an input stream to a stream ({@link StreamBase#addStreamReader}).
+     *
+     * @param stream the stream
+     * @param in the data
+     */
+    static void addInputStream(StreamBase stream, InputStream in) {
+        Objects.requireNonNull(in, "in");
+        ReadableByteChannel opened = Channels.newChannel(in);
+        stream.addReaderOwning(new ChannelReader(stream, opened, in.toString(),
+                StreamBase.DEFAULT_CHANNEL_MAX_PACKET_SIZE), opened);
     }
 }

@@ -2,6 +2,8 @@ package io.spead4j.recv;
 
 import io.spead4j.InprocQueue;
 
+import java.util.Objects;
+
 /** spead2's inproc reader: one queued packet per batch; a stopped, drained queue stops the stream. */
 final class InprocReader extends Reader {
     private final InprocQueue queue;
@@ -37,5 +39,15 @@ final class InprocReader extends Reader {
     @Override
     public String toString() {
         return "InprocReader(" + queue + ")";
+    }
+
+    /**
+     * Adds an in-process reader to a stream ({@link StreamBase#addInprocReader}).
+     *
+     * @param stream the stream
+     * @param queue the queue
+     */
+    static void add(StreamBase stream, InprocQueue queue) {
+        stream.addReader(new InprocReader(stream, Objects.requireNonNull(queue, "queue")));
     }
 }

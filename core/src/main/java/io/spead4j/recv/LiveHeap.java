@@ -8,6 +8,7 @@ import io.spead4j.wire.PacketDecoder;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A heap being assembled from packets, spead2's {@code live_heap} (SPEAD2-BEHAVIOUR.md §2.3 to §2.5):
@@ -41,11 +42,45 @@ final class LiveHeap {
     private boolean seenZero;
     private PayloadRanges ranges;
 
+    /**
+     * Creates a live heap whose payload memory comes from an allocator, grown as packets state or imply a
+     * larger heap.
+     *
+     * @param cnt the heap's cnt
+     * @param addressBits the heap address width of its packets
+     * @param allocator where payload memory comes from (and goes back to)
+     * @param memcpy how payload is copied in
+     */
     LiveHeap(long cnt, int addressBits, MemoryAllocator allocator, MemcpyFunction memcpy) {
         this.cnt = cnt;
         this.addressBits = addressBits;
         this.allocator = allocator;
         this.memcpy = memcpy;
+    }
+
+    private LiveHeap(long cnt, int addressBits, MemorySegment target, MemcpyFunction memcpy) {
+        this.cnt = cnt;
+        this.addressBits = addressBits;
+        this.allocator = null;
+        this.memcpy = memcpy;
+        this.payload = target;
+        this.reserved = target.byteSize();
+    }
+
+    /**
+     * Creates a live heap whose payload is written into memory the caller chose (e.g. a heap's place in a
+     * chunk) instead of allocated memory: payload offset {@code o} lands at {@code target} offset {@code o}. A
+     * packet whose heap would not fit in {@code target} is {@link #OVERSIZED}. The memory is never freed by
+     * the heap ({@link #allocator()} is null; {@link #release()} only lets go of it).
+     *
+     * @param cnt the heap's cnt
+     * @param addressBits the heap address width of its packets
+     * @param target where the payload goes
+     * @param memcpy how payload is copied in
+     * @return the live heap
+     */
+    static LiveHeap overTarget(long cnt, int addressBits, MemorySegment target, MemcpyFunction memcpy) {
+        return new LiveHeap(cnt, addressBits, Objects.requireNonNull(target, "target"), memcpy);
     }
 
     /**
@@ -113,6 +148,9 @@ final class LiveHeap {
     }
 
     private boolean reserve(long size, boolean exact, long maxHeapSize) {
+        if (allocator == null) {
+            return false; // fixed target memory: it does not grow
+        }
         long newSize = size;
         if (!exact && size < reserved * 2) {
             long doubled = reserved > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : reserved * 2;
@@ -254,6 +292,7 @@ final class LiveHeap {
         return minLength;
     }
 
+    /** @return where the payload memory came from; null for a heap {@link #overTarget over target memory} */
     MemoryAllocator allocator() {
         return allocator;
     }
@@ -284,10 +323,10 @@ final class LiveHeap {
         return out;
     }
 
-    /** Gives the payload memory back to the allocator. */
+    /** Gives the payload memory back to the allocator (for target memory: only lets go of it). */
     void release() {
         MemorySegment p = takePayload();
-        if (p != null) {
+        if (p != null && allocator != null) {
             allocator.free(p);
         }
     }

@@ -11,8 +11,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * spead2's {@code udp_pcap_file_reader}: the UDP payloads of a pcap/pcapng file (through
@@ -171,5 +173,23 @@ final class PcapFileReader extends Reader {
     @Override
     public String toString() {
         return "PcapFileReader(" + name + ")";
+    }
+
+    /**
+     * Opens a capture file and adds its reader to a stream ({@link StreamBase#addUdpPcapFileReader(Path,
+     * String)}); the file is closed again if the stream has already stopped.
+     *
+     * @param stream the stream
+     * @param file the capture file
+     * @param filter the filter ("" for every datagram)
+     * @throws IOException if the file cannot be opened or is neither pcap nor pcapng
+     * @throws IllegalArgumentException if the filter is not supported, or the link type is neither Ethernet
+     *     nor Linux SLL
+     */
+    static void addFile(StreamBase stream, Path file, String filter) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(filter, "filter");
+        UdpPcapReader opened = UdpPcapReader.open(file, filter);
+        stream.addReaderOwning(new PcapFileReader(stream, opened, file.toString()), opened);
     }
 }

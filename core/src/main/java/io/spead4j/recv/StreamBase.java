@@ -3,11 +3,7 @@ package io.spead4j.recv;
 import io.spead4j.InprocQueue;
 import io.spead4j.MemoryAllocator;
 import io.spead4j.ThreadPool;
-import io.spead4j.net.NativeSockets;
 import io.spead4j.net.NativeUdpSocket;
-import io.spead4j.net.Sockets;
-import io.spead4j.net.UdpBackend;
-import io.spead4j.net.UdpPcapReader;
 import io.spead4j.wire.PacketDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,30 +11,22 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
-import java.nio.channels.Channels;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.FileChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -63,30 +51,14 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public abstract class StreamBase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamBase.class);
-    private static final long FIBONACCI = 0x9E3779B97F4A7C15L;
 
     private final ThreadPool threadPool;
     private final StreamConfig config;
     private final MemoryAllocator allocator;
-    private final int maxHeaps;
-    private final int substreamCount;
-    private final long maxHeapSize;
-    private final boolean allowOutOfOrder;
-    private final boolean allowUnsized;
-    private final boolean stopOnStopItem;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final LiveHeap[] slots;
-    private final int[] chainNext;
-    private final int[] buckets;
-    private final int bucketShift;
-    private final int[] heads;
-    private boolean stopped;
+    private final PacketStep step;
 
-    private final Object statsLock = new Object();
-    private final long[] stats;
-    private final long[] batchStats;
-    private final AtomicLong oversized = new AtomicLong();
     private final CountDownLatch stoppedLatch = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
@@ -101,30 +73,26 @@ public abstract class StreamBase implements AutoCloseable {
         this.threadPool = threadPool;
         this.config = Objects.requireNonNull(config, "config");
         this.allocator = config.memoryAllocator();
-        this.maxHeaps = config.maxHeaps();
-        this.substreamCount = config.substreams();
-        this.maxHeapSize = config.maxHeapSize();
-        this.allowOutOfOrder = config.allowOutOfOrder();
-        this.allowUnsized = config.allowUnsizedHeaps();
-        this.stopOnStopItem = config.stopOnStopItem();
-        int total = maxHeaps * substreamCount;
-        this.slots = new LiveHeap[total];
-        this.chainNext = new int[total];
-        int bucketCount = 4;
-        while (bucketCount < total) {
-            bucketCount *= 2;
-        }
-        bucketCount *= 4;
-        this.buckets = new int[bucketCount];
-        java.util.Arrays.fill(buckets, -1);
-        this.bucketShift = 64 - Integer.numberOfTrailingZeros(bucketCount);
-        this.heads = new int[substreamCount];
-        for (int s = 0; s < substreamCount; s++) {
-            heads[s] = s * maxHeaps;
-        }
-        this.stats = new long[config.stats().size()];
-        this.batchStats = new long[config.stats().size()];
+        this.step = new PacketStep(config, new Sink());
         this.readersStarted = !config.explicitStart();
+    }
+
+    /** The stream's end of its packet step: the subclass hooks, and failures recorded as the stream's. */
+    private final class Sink implements PacketStep.HeapSink {
+        @Override
+        public LiveHeap createLiveHeap(PacketDecoder firstPacket) {
+            return StreamBase.this.createLiveHeap(firstPacket);
+        }
+
+        @Override
+        public void heapReady(LiveHeap heap) {
+            liveHeapReady(heap);
+        }
+
+        @Override
+        public void stopFlushFailed(long heapCnt, Throwable t) {
+            recordFailure("delivering flushed heap " + heapCnt + " while stopping", t);
+        }
     }
 
     /** @return the stream's configuration */
@@ -148,10 +116,11 @@ public abstract class StreamBase implements AutoCloseable {
 
     /**
      * Creates the live heap for the first packet of a heap (caller holds the lock). A chunk stream overrides
-     * this to place payload in chunk memory instead of the configured allocator.
+     * this to place payload in chunk memory instead of the configured allocator, and may return null to
+     * drop the packet (see {@link PacketStep.HeapSink#createLiveHeap}).
      *
      * @param firstPacket the decoded packet that starts the heap
-     * @return a new live heap
+     * @return a new live heap, or null to drop the packet
      */
     LiveHeap createLiveHeap(PacketDecoder firstPacket) {
         return new LiveHeap(firstPacket.heapCnt(), firstPacket.heapAddressBits(), allocator, config.memcpy());
@@ -177,8 +146,7 @@ public abstract class StreamBase implements AutoCloseable {
      */
     final Batch beginBatch(Batch batch) {
         lock.lock();
-        batch.reset(stopped);
-        java.util.Arrays.fill(batchStats, 0);
+        step.beginBatch(batch);
         return batch;
     }
 
@@ -196,29 +164,13 @@ public abstract class StreamBase implements AutoCloseable {
             // spead2 stops (flushes) before merging; merging first gives the same totals and makes them
             // complete by the time a consumer sees the stream end.
             if (!(batch.packets == 0 && batch.stopped)) {
-                mergeBatch(batch);
+                step.mergeBatch(batch);
             }
             if (batch.stopped) {
                 stopReceived();
             }
         } finally {
             lock.unlock();
-        }
-    }
-
-    private void mergeBatch(Batch batch) {
-        synchronized (statsLock) {
-            stats[StreamConfig.STAT_PACKETS] += batch.packets;
-            stats[StreamConfig.STAT_BATCHES]++;
-            stats[StreamConfig.STAT_HEAPS] += batch.completeHeaps + batch.evicted;
-            stats[StreamConfig.STAT_INCOMPLETE_HEAPS_EVICTED] += batch.evicted;
-            stats[StreamConfig.STAT_SINGLE_PACKET_HEAPS] += batch.singlePacketHeaps;
-            stats[StreamConfig.STAT_SEARCH_DIST] += batch.searchDist;
-            stats[StreamConfig.STAT_MAX_BATCH] = Math.max(stats[StreamConfig.STAT_MAX_BATCH], batch.packets);
-            List<StreamStatConfig> statConfig = config.stats();
-            for (int i = StreamConfig.STAT_CUSTOM; i < stats.length; i++) {
-                stats[i] = statConfig.get(i).mode().combine(stats[i], batchStats[i]);
-            }
         }
     }
 
@@ -235,20 +187,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @return the decoded packet size, or 0 if it did not decode (or its size did not match)
      */
     final long addPacket(Batch batch, MemorySegment segment, long offset, long length, boolean requireExactSize) {
-        PacketDecoder decoder = batch.decoder;
-        long size = decoder.decode(segment, offset, length);
-        if (size == 0) {
-            batch.rejects.reject(decoder.status().message());
-            return 0;
-        }
-        if (requireExactSize && size != length) {
-            if (batch.rejects.next()) {
-                batch.rejects.detail("packet decodes to " + size + " bytes but " + length + " were received");
-            }
-            return 0;
-        }
-        processPacket(batch, decoder);
-        return size;
+        return step.addPacket(batch, segment, offset, length, requireExactSize);
     }
 
     /**
@@ -257,168 +196,14 @@ public abstract class StreamBase implements AutoCloseable {
      * @return true if the packet was accepted by a live heap
      */
     final boolean processPacket(Batch batch, PacketDecoder p) {
-        if (stopped) {
-            // only possible if a heap-ready hook stopped the stream from inside this batch
-            batch.stop();
-            return false;
-        }
-        batch.packets++;
-        long heapLength = p.heapLength();
-        if (heapLength < 0 && !allowUnsized) {
-            batch.rejects.reject("no HEAP_LENGTH and unsized heaps are not allowed");
-            return false;
-        }
-        if (heapLength > maxHeapSize || (heapLength < 0 && p.payloadOffset() + p.payloadLength() > maxHeapSize)) {
-            oversized.incrementAndGet();
-            if (batch.rejects.next()) {
-                batch.rejects.detail("heap " + p.heapCnt() + " larger than maxHeapSize " + maxHeapSize);
-            }
-            return false;
-        }
-        long cnt = p.heapCnt();
-        int bucket = (int) ((cnt * FIBONACCI) >>> bucketShift);
-        int slot = -1;
-        if (heapLength >= 0 && p.payloadLength() == heapLength) {
-            batch.singlePacketHeaps++;
-        } else {
-            int dist = 1;
-            for (int e = buckets[bucket]; e >= 0; e = chainNext[e], dist++) {
-                if (slots[e].cnt() == cnt) {
-                    slot = e;
-                    break;
-                }
-            }
-            batch.searchDist += dist;
-        }
-        boolean fresh = false;
-        if (slot < 0) {
-            if (!allowOutOfOrder && p.payloadOffset() != 0) {
-                batch.rejects.reject("a gap in the heap and allowOutOfOrder is false");
-                return false;
-            }
-            int substream = (int) Long.remainderUnsigned(cnt, substreamCount);
-            int start = substream * maxHeaps;
-            int head = heads[substream] + 1;
-            if (head == start + maxHeaps) {
-                head = start;
-            }
-            heads[substream] = head;
-            slot = head;
-            LiveHeap old = slots[slot];
-            if (old != null) {
-                batch.evicted++;
-                unlink(slot);
-                liveHeapReady(old);
-            }
-            slots[slot] = createLiveHeap(p);
-            chainNext[slot] = buckets[bucket];
-            buckets[bucket] = slot;
-            fresh = true;
-        }
-        LiveHeap heap = slots[slot];
-        int result;
-        try {
-            result = heap.addPacket(p, allowOutOfOrder, maxHeapSize);
-        } catch (Throwable t) {
-            // e.g. an Error from a user allocator: a heap that never accepted a packet must not be flushed
-            if (fresh) {
-                unlink(slot);
-                heap.release();
-            }
-            throw t;
-        }
-        boolean endOfStream = false;
-        if (result == LiveHeap.ACCEPTED) {
-            endOfStream = stopOnStopItem && heap.isEndOfStream();
-            if (heap.isComplete()) {
-                unlink(slot);
-                if (!endOfStream) {
-                    batch.completeHeaps++;
-                    liveHeapReady(heap);
-                } else {
-                    heap.release();
-                }
-            }
-        } else if (result == LiveHeap.OVERSIZED) {
-            oversized.incrementAndGet();
-            if (batch.rejects.next()) {
-                batch.rejects.detail("heap " + cnt + " would exceed maxHeapSize or memory is exhausted");
-            }
-            if (fresh) {
-                unlink(slot);
-                heap.release();
-            }
-        }
-        if (endOfStream) {
-            batch.stop();
-        }
-        return result == LiveHeap.ACCEPTED;
-    }
-
-    private void unlink(int slot) {
-        LiveHeap heap = slots[slot];
-        int bucket = (int) ((heap.cnt() * FIBONACCI) >>> bucketShift);
-        if (buckets[bucket] == slot) {
-            buckets[bucket] = chainNext[slot];
-        } else {
-            int e = buckets[bucket];
-            while (chainNext[e] != slot) {
-                e = chainNext[e];
-            }
-            chainNext[e] = chainNext[slot];
-        }
-        chainNext[slot] = -1;
-        slots[slot] = null;
-    }
-
-    /** Delivers every live heap, substream by substream, oldest first (caller holds the lock). */
-    final void flushLocked() {
-        flushLocked(false);
-    }
-
-    /**
-     * Delivers every live heap (caller holds the lock).
-     *
-     * @param survive if true (a stop), a heap whose delivery throws is recorded as the stream's failure and
-     *     the flush goes on with the next; otherwise the throwable propagates
-     */
-    private void flushLocked(boolean survive) {
-        long flushed = 0;
-        for (int s = 0; s < substreamCount; s++) {
-            int start = s * maxHeaps;
-            for (int j = 0; j < maxHeaps; j++) {
-                int head = heads[s] + 1;
-                if (head == start + maxHeaps) {
-                    head = start;
-                }
-                heads[s] = head;
-                LiveHeap heap = slots[head];
-                if (heap != null) {
-                    flushed++;
-                    unlink(head);
-                    if (!survive) {
-                        liveHeapReady(heap);
-                        continue;
-                    }
-                    try {
-                        liveHeapReady(heap);
-                    } catch (Throwable t) {
-                        recordFailure("delivering flushed heap " + heap.cnt() + " while stopping", t);
-                    }
-                }
-            }
-        }
-        synchronized (statsLock) {
-            stats[StreamConfig.STAT_HEAPS] += flushed;
-            stats[StreamConfig.STAT_INCOMPLETE_HEAPS_FLUSHED] += flushed;
-        }
+        return step.processPacket(batch, p);
     }
 
     /** Flushes the live heaps now (spead2's C++ {@code flush()}). */
     final void flush() {
         lock.lock();
         try {
-            flushLocked();
+            step.flush(false);
         } finally {
             lock.unlock();
         }
@@ -426,12 +211,11 @@ public abstract class StreamBase implements AutoCloseable {
 
     /** Stops the stream (caller holds the lock): flush, stop readers, subclass hook. */
     private void stopReceived() {
-        if (stopped) {
+        if (!step.markStopped()) {
             return; // a heap-ready hook already stopped the stream from inside the batch
         }
-        stopped = true;
         try {
-            flushLocked(true);
+            step.flush(true);
         } finally {
             try {
                 synchronized (readerLock) {
@@ -507,7 +291,7 @@ public abstract class StreamBase implements AutoCloseable {
         beforeUserStop();
         lock.lock();
         try {
-            if (!stopped) {
+            if (!step.isStopped()) {
                 stopReceived();
             }
         } finally {
@@ -552,9 +336,7 @@ public abstract class StreamBase implements AutoCloseable {
 
     /** @return a snapshot of the statistics (core ones in spead2's order, then custom ones) */
     public final StreamStats getStats() {
-        synchronized (statsLock) {
-            return new StreamStats(config.stats(), stats);
-        }
+        return step.stats();
     }
 
     /**
@@ -565,14 +347,12 @@ public abstract class StreamBase implements AutoCloseable {
      * @return the number of such packets
      */
     public final long oversizedPackets() {
-        return oversized.get();
+        return step.oversizedPackets();
     }
 
     /** Adds one to a statistic directly (not through a batch), e.g. worker_blocked. */
     final void incrementStat(int index) {
-        synchronized (statsLock) {
-            stats[index]++;
-        }
+        step.incrementStat(index);
     }
 
     /**
@@ -585,10 +365,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @throws IllegalArgumentException if {@code index} is not a custom statistic
      */
     protected final void updateBatchStat(int index, long value) {
-        if (index < StreamConfig.STAT_CUSTOM || index >= batchStats.length) {
-            throw new IllegalArgumentException("not a custom statistic index: " + index);
-        }
-        batchStats[index] = config.stats().get(index).mode().combine(batchStats[index], value);
+        step.updateBatchStat(index, value);
     }
 
     // ------------------------------------------------------------------------------------------------ file readers
@@ -620,10 +397,7 @@ public abstract class StreamBase implements AutoCloseable {
      *     nor Linux SLL
      */
     public final void addUdpPcapFileReader(Path file, String filter) throws IOException {
-        Objects.requireNonNull(file, "file");
-        Objects.requireNonNull(filter, "filter");
-        UdpPcapReader opened = UdpPcapReader.open(file, filter);
-        addReaderOwning(new PcapFileReader(this, opened, file.toString()), opened);
+        PcapFileReader.addFile(this, file, filter);
     }
 
     /**
@@ -647,11 +421,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @throws IllegalArgumentException if {@code maxPacketSize} is not in [16, 2^24]
      */
     public final void addChannelReader(ReadableByteChannel channel, int maxPacketSize) {
-        Objects.requireNonNull(channel, "channel");
-        if (maxPacketSize < 16 || maxPacketSize > (1 << 24)) {
-            throw new IllegalArgumentException("maxPacketSize must be in [16, 16777216], got " + maxPacketSize);
-        }
-        addReaderOwning(new ChannelReader(this, channel, channel.toString(), maxPacketSize), channel);
+        ChannelReader.addChannel(this, channel, maxPacketSize);
     }
 
     /**
@@ -661,9 +431,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @throws IOException if the file cannot be opened
      */
     public final void addChannelReader(Path file) throws IOException {
-        Objects.requireNonNull(file, "file");
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        addReaderOwning(new ChannelReader(this, channel, file.toString(), DEFAULT_CHANNEL_MAX_PACKET_SIZE), channel);
+        ChannelReader.addFile(this, file);
     }
 
     /**
@@ -673,13 +441,11 @@ public abstract class StreamBase implements AutoCloseable {
      * @param in the data
      */
     public final void addStreamReader(InputStream in) {
-        Objects.requireNonNull(in, "in");
-        ReadableByteChannel channel = Channels.newChannel(in);
-        addReaderOwning(new ChannelReader(this, channel, in.toString(), DEFAULT_CHANNEL_MAX_PACKET_SIZE), channel);
+        ChannelReader.addInputStream(this, in);
     }
 
     /** Adds a reader that owns a source, closing the source if the stream has already stopped. */
-    private void addReaderOwning(Reader reader, AutoCloseable source) {
+    void addReaderOwning(Reader reader, AutoCloseable source) {
         boolean added = false;
         try {
             synchronized (readerLock) {
@@ -752,7 +518,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @param data the packets
      */
     public final void addBufferReader(MemorySegment data) {
-        addReader(new BufferReader(this, Objects.requireNonNull(data, "data")));
+        BufferReader.add(this, data);
     }
 
     /**
@@ -784,7 +550,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @param queue the queue
      */
     public final void addInprocReader(InprocQueue queue) {
-        addReader(new InprocReader(this, Objects.requireNonNull(queue, "queue")));
+        InprocReader.add(this, queue);
     }
 
     // ------------------------------------------------------------------------------------ UDP and TCP readers
@@ -852,35 +618,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @throws IllegalArgumentException on a bad port, size or buffer size
      */
     public final void addUdpReader(int port, int maxSize, int bufferSize, String bindHostname) throws IOException {
-        UdpReader.checkMaxSize(maxSize);
-        InetSocketAddress bind = Sockets.bindAddress(bindHostname, port);
-        Sockets.checkBufferSize(bufferSize);
-        if (!isStopped()) {
-            addOpenedUdpReader(bind, bufferSize, maxSize);
-        }
-    }
-
-    /** Opens a receiving socket (native or NIO, see {@link UdpBackend}) and adds its reader. */
-    private void addOpenedUdpReader(InetSocketAddress bind, int bufferSize, int maxSize) throws IOException {
-        if (UdpBackend.useNative()) {
-            addNativeUdpReader(NativeSockets.openUdpReceiver(bind, bufferSize), maxSize);
-        } else {
-            addUdpReader(Sockets.openUdpReceiver(bind, bufferSize), maxSize);
-        }
-    }
-
-    /** Opens a multicast receiving socket (native or NIO, see {@link UdpBackend}) and adds its reader. */
-    private void addOpenedUdpMulticastReader(InetAddress group, int port, int bufferSize, NetworkInterface ni,
-                                             int maxSize) throws IOException {
-        if (UdpBackend.useNative()) {
-            addNativeUdpReader(NativeSockets.openUdpMulticastReceiver(group, port, bufferSize, ni), maxSize);
-        } else {
-            addUdpReader(Sockets.openUdpMulticastReceiver(group, port, bufferSize, ni), maxSize);
-        }
-    }
-
-    private void addNativeUdpReader(NativeUdpSocket socket, int maxSize) {
-        addOwnedReader(new NativeUdpReader(this, socket, maxSize), socket);
+        UdpReaders.addBound(this, port, maxSize, bufferSize, bindHostname);
     }
 
     /**
@@ -900,9 +638,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @param maxSize largest datagram accepted (at least 1)
      */
     public final void addUdpReader(DatagramChannel channel, int maxSize) {
-        Objects.requireNonNull(channel, "channel");
-        UdpReader.checkMaxSize(maxSize);
-        addOwnedReader(new UdpReader(this, channel, maxSize), channel);
+        UdpReaders.addChannel(this, channel, maxSize);
     }
 
     /**
@@ -924,32 +660,7 @@ public abstract class StreamBase implements AutoCloseable {
      */
     public final void addUdpReader(InetAddress multicastGroup, int port, int maxSize, int bufferSize,
                                    InetAddress interfaceAddress) throws IOException {
-        Objects.requireNonNull(multicastGroup, "multicastGroup");
-        if (interfaceAddress != null && !(interfaceAddress instanceof Inet4Address)) {
-            throw new IllegalArgumentException("interface address is not an IPv4 address");
-        }
-        InetAddress group = multicastGroup.isAnyLocalAddress() && interfaceAddress != null
-                ? interfaceAddress : multicastGroup;
-        if (!(group instanceof Inet4Address)) {
-            throw new IllegalArgumentException(group.getHostAddress() + " is not an IPv4 multicast address");
-        }
-        if (!group.isMulticastAddress() && !group.equals(interfaceAddress)) {
-            throw new IllegalArgumentException(group.getHostAddress() + " is not an IPv4 multicast address and "
-                    + "does not match the interface address");
-        }
-        UdpReader.checkMaxSize(maxSize);
-        Sockets.checkPort(port);
-        Sockets.checkBufferSize(bufferSize);
-        if (isStopped()) {
-            return;
-        }
-        if (!group.isMulticastAddress()) {
-            // spead2 accepts the interface's own address here: plain unicast on that address
-            addOpenedUdpReader(new InetSocketAddress(group, port), bufferSize, maxSize);
-            return;
-        }
-        NetworkInterface ni = Sockets.interfaceOf(interfaceAddress, StandardProtocolFamily.INET);
-        addOpenedUdpMulticastReader(group, port, bufferSize, ni, maxSize);
+        UdpReaders.addIpv4Multicast(this, multicastGroup, port, maxSize, bufferSize, interfaceAddress);
     }
 
     /**
@@ -965,15 +676,7 @@ public abstract class StreamBase implements AutoCloseable {
      */
     public final void addUdpReader(InetAddress multicastGroup, int port, int maxSize, int bufferSize,
                                    int interfaceIndex) throws IOException {
-        Objects.requireNonNull(multicastGroup, "multicastGroup");
-        if (!(multicastGroup instanceof Inet6Address) || !multicastGroup.isMulticastAddress()) {
-            throw new IllegalArgumentException(multicastGroup.getHostAddress() + " is not an IPv6 multicast address");
-        }
-        UdpReader.checkMaxSize(maxSize);
-        NetworkInterface ni = Sockets.interfaceOf(interfaceIndex);
-        if (!isStopped()) {
-            addOpenedUdpMulticastReader(multicastGroup, port, bufferSize, ni, maxSize);
-        }
+        UdpReaders.addIpv6Multicast(this, multicastGroup, port, maxSize, bufferSize, interfaceIndex);
     }
 
     /**
@@ -1024,12 +727,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @throws IllegalArgumentException on a bad port, size or buffer size
      */
     public final void addTcpReader(int port, int maxSize, int bufferSize, String bindHostname) throws IOException {
-        TcpReader.checkMaxSize(maxSize);
-        InetSocketAddress bind = Sockets.bindAddress(bindHostname, port);
-        Sockets.checkBufferSize(bufferSize);
-        if (!isStopped()) {
-            addTcpReader(Sockets.openTcpListener(bind, bufferSize), maxSize);
-        }
+        TcpReader.addListening(this, port, maxSize, bufferSize, bindHostname);
     }
 
     /**
@@ -1049,9 +747,7 @@ public abstract class StreamBase implements AutoCloseable {
      * @param maxSize largest packet accepted
      */
     public final void addTcpReader(ServerSocketChannel acceptor, int maxSize) {
-        Objects.requireNonNull(acceptor, "acceptor");
-        TcpReader.checkMaxSize(maxSize);
-        addOwnedReader(new TcpReader(this, acceptor, null, maxSize), acceptor);
+        TcpReader.addAcceptor(this, acceptor, maxSize);
     }
 
     /**
@@ -1070,13 +766,11 @@ public abstract class StreamBase implements AutoCloseable {
      * @param maxSize largest packet accepted
      */
     public final void addTcpReader(SocketChannel connection, int maxSize) {
-        Objects.requireNonNull(connection, "connection");
-        TcpReader.checkMaxSize(maxSize);
-        addOwnedReader(new TcpReader(this, null, connection, maxSize), connection);
+        TcpReader.addConnection(this, connection, maxSize);
     }
 
     /** Adds a reader that owns a socket; closes the socket if the reader is refused or the stream stopped. */
-    private void addOwnedReader(Reader reader, Channel socket) {
+    void addOwnedReader(Reader reader, Channel socket) {
         try {
             addReader(reader);
         } catch (RuntimeException e) {

@@ -1,0 +1,401 @@
+package io.spead4j.recv;
+
+import io.spead4j.wire.PacketDecoder;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The packet step of a receive stream, spead2's {@code stream::add_packet} and {@code flush}
+ * (SPEAD2-BEHAVIOUR.md §2.2, §2.6, §2.7): it keeps {@code substreams × maxHeaps} slots of live heaps (a ring
+ * per substream, a hash of heap cnts to find a packet's heap), offers each decoded packet to its live heap,
+ * evicts the oldest heap of a substream when a new heap needs its slot, detects the stop item, flushes, and
+ * keeps the statistics these steps update. It is the same for every stream kind: what differs is only the
+ * "place and hand off" end, which it reaches through a {@link HeapSink}: a ring stream creates heaps in
+ * allocator memory and hands them off by freezing them into its ring; a chunk stream creates them over chunk
+ * memory and hands them off by marking their presence in the chunk.
+ *
+ * <p>Not thread-safe: every method but the statistics accessors is called with the owning stream's lock held
+ * (for a whole reader batch). The statistics accessors may be called from any thread. Nothing is allocated
+ * per packet.
+ */
+final class PacketStep {
+    /**
+     * The owner's end of the packet step: where a heap's payload goes when its first packet arrives, and
+     * where a heap goes when it leaves the live set. Called with the stream's lock held, from the thread that
+     * runs the packet step.
+     */
+    interface HeapSink {
+        /**
+         * Creates the live heap for the first packet of a heap that is not live. The packet is fully decoded:
+         * its cnt, heap length, payload offset and length, and its item pointers (immediate values included,
+         * {@link PacketDecoder#pointer(int)}) may be read, but not kept after the call. The heap's slot has
+         * already been taken (the heap that held it, if any, was evicted first, as in spead2).
+         *
+         * <p>Returning null rejects the heap: the packet is dropped (it stays counted in {@code packets}), the
+         * slot stays empty, and counting the rejection is the sink's business (e.g. a chunk stream's
+         * "too old" heaps). A later packet of the same heap asks again.
+         *
+         * @param firstPacket the decoded packet that starts the heap
+         * @return a new live heap of {@code firstPacket.heapCnt()}, or null to drop the packet
+         */
+        LiveHeap createLiveHeap(PacketDecoder firstPacket);
+
+        /**
+         * Takes a heap that left the live set: complete, evicted or flushed (never a complete heap that
+         * carries the stop that ends the stream: the step releases that one itself). The sink owns the heap
+         * from now on and must hand it on or {@link LiveHeap#release()} it.
+         *
+         * @param heap the heap
+         */
+        void heapReady(LiveHeap heap);
+
+        /**
+         * Told that {@link #heapReady} threw while a stop flushed the live heaps: the flush goes on with the
+         * next heap, so the stop completes; the sink records or logs the failure.
+         *
+         * @param heapCnt the cnt of the heap whose hand-off failed
+         * @param failure what {@link #heapReady} threw
+         */
+        void stopFlushFailed(long heapCnt, Throwable failure);
+    }
+
+    private static final long FIBONACCI = 0x9E3779B97F4A7C15L;
+
+    private final HeapSink sink;
+    private final List<StreamStatConfig> statConfig;
+    private final int maxHeaps;
+    private final int substreamCount;
+    private final long maxHeapSize;
+    private final boolean allowOutOfOrder;
+    private final boolean allowUnsized;
+    private final boolean stopOnStopItem;
+
+    private final LiveHeap[] slots;
+    private final int[] chainNext;
+    private final int[] buckets;
+    private final int bucketShift;
+    private final int[] heads;
+    private boolean stopped;
+
+    private final Object statsLock = new Object();
+    private final long[] stats;
+    private final long[] batchStats;
+    private final AtomicLong oversized = new AtomicLong();
+
+    /**
+     * Creates the packet step of a stream.
+     *
+     * @param config the stream's configuration (heap slots, substreams, size cap, order, stop item, stats)
+     * @param sink the owner's place-and-hand-off end
+     */
+    PacketStep(StreamConfig config, HeapSink sink) {
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.statConfig = config.stats();
+        this.maxHeaps = config.maxHeaps();
+        this.substreamCount = config.substreams();
+        this.maxHeapSize = config.maxHeapSize();
+        this.allowOutOfOrder = config.allowOutOfOrder();
+        this.allowUnsized = config.allowUnsizedHeaps();
+        this.stopOnStopItem = config.stopOnStopItem();
+        int total = maxHeaps * substreamCount;
+        this.slots = new LiveHeap[total];
+        this.chainNext = new int[total];
+        int bucketCount = 4;
+        while (bucketCount < total) {
+            bucketCount *= 2;
+        }
+        bucketCount *= 4;
+        this.buckets = new int[bucketCount];
+        Arrays.fill(buckets, -1);
+        this.bucketShift = 64 - Integer.numberOfTrailingZeros(bucketCount);
+        this.heads = new int[substreamCount];
+        for (int s = 0; s < substreamCount; s++) {
+            heads[s] = s * maxHeaps;
+        }
+        this.stats = new long[statConfig.size()];
+        this.batchStats = new long[statConfig.size()];
+    }
+
+    // ------------------------------------------------------------------------------------------------ batches
+
+    /**
+     * Resets a batch (and the batch's custom statistics) at its start.
+     *
+     * @param batch the reader's batch
+     */
+    void beginBatch(Batch batch) {
+        batch.reset(stopped);
+        Arrays.fill(batchStats, 0);
+    }
+
+    /**
+     * Merges a batch's counters into the statistics (spead2's {@code add_packet_state} destructor).
+     *
+     * @param batch the batch
+     */
+    void mergeBatch(Batch batch) {
+        synchronized (statsLock) {
+            stats[StreamConfig.STAT_PACKETS] += batch.packets;
+            stats[StreamConfig.STAT_BATCHES]++;
+            stats[StreamConfig.STAT_HEAPS] += batch.completeHeaps + batch.evicted;
+            stats[StreamConfig.STAT_INCOMPLETE_HEAPS_EVICTED] += batch.evicted;
+            stats[StreamConfig.STAT_SINGLE_PACKET_HEAPS] += batch.singlePacketHeaps;
+            stats[StreamConfig.STAT_SEARCH_DIST] += batch.searchDist;
+            stats[StreamConfig.STAT_MAX_BATCH] = Math.max(stats[StreamConfig.STAT_MAX_BATCH], batch.packets);
+            for (int i = StreamConfig.STAT_CUSTOM; i < stats.length; i++) {
+                stats[i] = statConfig.get(i).mode().combine(stats[i], batchStats[i]);
+            }
+        }
+    }
+
+    /**
+     * Decodes one packet and offers it to the step. Packets that fail to decode are dropped (debug log) and
+     * not counted.
+     *
+     * @param batch the current batch (must not be stopped)
+     * @param segment memory holding the packet
+     * @param offset offset of the packet
+     * @param length bytes available from {@code offset}
+     * @param requireExactSize if true the packet must decode to exactly {@code length} bytes
+     * @return the decoded packet size, or 0 if it did not decode (or its size did not match)
+     */
+    long addPacket(Batch batch, MemorySegment segment, long offset, long length, boolean requireExactSize) {
+        PacketDecoder decoder = batch.decoder;
+        long size = decoder.decode(segment, offset, length);
+        if (size == 0) {
+            batch.rejects.reject(decoder.status().message());
+            return 0;
+        }
+        if (requireExactSize && size != length) {
+            if (batch.rejects.next()) {
+                batch.rejects.detail("packet decodes to " + size + " bytes but " + length + " were received");
+            }
+            return 0;
+        }
+        processPacket(batch, decoder);
+        return size;
+    }
+
+    /**
+     * The packet step (SPEAD2-BEHAVIOUR.md §2.2), for a packet that decoded.
+     *
+     * @param batch the current batch
+     * @param p the decoded packet
+     * @return true if the packet was accepted by a live heap
+     */
+    boolean processPacket(Batch batch, PacketDecoder p) {
+        if (stopped) {
+            // only possible if a heap-ready hook stopped the stream from inside this batch
+            batch.stop();
+            return false;
+        }
+        batch.packets++;
+        long heapLength = p.heapLength();
+        if (heapLength < 0 && !allowUnsized) {
+            batch.rejects.reject("no HEAP_LENGTH and unsized heaps are not allowed");
+            return false;
+        }
+        if (heapLength > maxHeapSize || (heapLength < 0 && p.payloadOffset() + p.payloadLength() > maxHeapSize)) {
+            oversized.incrementAndGet();
+            if (batch.rejects.next()) {
+                batch.rejects.detail("heap " + p.heapCnt() + " larger than maxHeapSize " + maxHeapSize);
+            }
+            return false;
+        }
+        long cnt = p.heapCnt();
+        int bucket = (int) ((cnt * FIBONACCI) >>> bucketShift);
+        int slot = -1;
+        if (heapLength >= 0 && p.payloadLength() == heapLength) {
+            batch.singlePacketHeaps++;
+        } else {
+            int dist = 1;
+            for (int e = buckets[bucket]; e >= 0; e = chainNext[e], dist++) {
+                if (slots[e].cnt() == cnt) {
+                    slot = e;
+                    break;
+                }
+            }
+            batch.searchDist += dist;
+        }
+        boolean fresh = false;
+        if (slot < 0) {
+            if (!allowOutOfOrder && p.payloadOffset() != 0) {
+                batch.rejects.reject("a gap in the heap and allowOutOfOrder is false");
+                return false;
+            }
+            int substream = (int) Long.remainderUnsigned(cnt, substreamCount);
+            int start = substream * maxHeaps;
+            int head = heads[substream] + 1;
+            if (head == start + maxHeaps) {
+                head = start;
+            }
+            heads[substream] = head;
+            slot = head;
+            LiveHeap old = slots[slot];
+            if (old != null) {
+                batch.evicted++;
+                unlink(slot);
+                sink.heapReady(old);
+            }
+            LiveHeap created = sink.createLiveHeap(p);
+            if (created == null) {
+                return false; // the sink rejected the heap (and counts it)
+            }
+            slots[slot] = created;
+            chainNext[slot] = buckets[bucket];
+            buckets[bucket] = slot;
+            fresh = true;
+        }
+        LiveHeap heap = slots[slot];
+        int result;
+        try {
+            result = heap.addPacket(p, allowOutOfOrder, maxHeapSize);
+        } catch (Throwable t) {
+            // e.g. an Error from a user allocator: a heap that never accepted a packet must not be flushed
+            if (fresh) {
+                unlink(slot);
+                heap.release();
+            }
+            throw t;
+        }
+        boolean endOfStream = false;
+        if (result == LiveHeap.ACCEPTED) {
+            endOfStream = stopOnStopItem && heap.isEndOfStream();
+            if (heap.isComplete()) {
+                unlink(slot);
+                if (!endOfStream) {
+                    batch.completeHeaps++;
+                    sink.heapReady(heap);
+                } else {
+                    heap.release();
+                }
+            }
+        } else if (result == LiveHeap.OVERSIZED) {
+            oversized.incrementAndGet();
+            if (batch.rejects.next()) {
+                batch.rejects.detail("heap " + cnt + " would exceed maxHeapSize or memory is exhausted");
+            }
+            if (fresh) {
+                unlink(slot);
+                heap.release();
+            }
+        }
+        if (endOfStream) {
+            batch.stop();
+        }
+        return result == LiveHeap.ACCEPTED;
+    }
+
+    private void unlink(int slot) {
+        LiveHeap heap = slots[slot];
+        int bucket = (int) ((heap.cnt() * FIBONACCI) >>> bucketShift);
+        if (buckets[bucket] == slot) {
+            buckets[bucket] = chainNext[slot];
+        } else {
+            int e = buckets[bucket];
+            while (chainNext[e] != slot) {
+                e = chainNext[e];
+            }
+            chainNext[e] = chainNext[slot];
+        }
+        chainNext[slot] = -1;
+        slots[slot] = null;
+    }
+
+    /**
+     * Hands every live heap to the sink, substream by substream, oldest first (SPEAD2-BEHAVIOUR.md §2.7), and
+     * counts them as flushed.
+     *
+     * @param survive if true (a stop), a heap whose hand-off throws is reported to
+     *     {@link HeapSink#stopFlushFailed} and the flush goes on with the next; otherwise the throwable
+     *     propagates
+     */
+    void flush(boolean survive) {
+        long flushed = 0;
+        for (int s = 0; s < substreamCount; s++) {
+            int start = s * maxHeaps;
+            for (int j = 0; j < maxHeaps; j++) {
+                int head = heads[s] + 1;
+                if (head == start + maxHeaps) {
+                    head = start;
+                }
+                heads[s] = head;
+                LiveHeap heap = slots[head];
+                if (heap != null) {
+                    flushed++;
+                    unlink(head);
+                    if (!survive) {
+                        sink.heapReady(heap);
+                        continue;
+                    }
+                    try {
+                        sink.heapReady(heap);
+                    } catch (Throwable t) {
+                        sink.stopFlushFailed(heap.cnt(), t);
+                    }
+                }
+            }
+        }
+        synchronized (statsLock) {
+            stats[StreamConfig.STAT_HEAPS] += flushed;
+            stats[StreamConfig.STAT_INCOMPLETE_HEAPS_FLUSHED] += flushed;
+        }
+    }
+
+    /** @return true once {@link #markStopped()} was called: packets are no longer processed */
+    boolean isStopped() {
+        return stopped;
+    }
+
+    /**
+     * Marks the step stopped (the stream stops: stop item, end of source, user stop).
+     *
+     * @return false if it was already stopped
+     */
+    boolean markStopped() {
+        if (stopped) {
+            return false;
+        }
+        stopped = true;
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------------ stats
+
+    /** @return a snapshot of the statistics (core ones in spead2's order, then custom ones) */
+    StreamStats stats() {
+        synchronized (statsLock) {
+            return new StreamStats(statConfig, stats);
+        }
+    }
+
+    /** @return packets rejected because their heap would exceed the size cap (or memory was exhausted) */
+    long oversizedPackets() {
+        return oversized.get();
+    }
+
+    /** Adds one to a statistic directly (not through a batch), e.g. worker_blocked. @param index its index */
+    void incrementStat(int index) {
+        synchronized (statsLock) {
+            stats[index]++;
+        }
+    }
+
+    /**
+     * Combines a value into a custom statistic of the current batch.
+     *
+     * @param index the statistic's index
+     * @param value value to add (COUNTER) or to compare (MAXIMUM)
+     * @throws IllegalArgumentException if {@code index} is not a custom statistic
+     */
+    void updateBatchStat(int index, long value) {
+        if (index < StreamConfig.STAT_CUSTOM || index >= batchStats.length) {
+            throw new IllegalArgumentException("not a custom statistic index: " + index);
+        }
+        batchStats[index] = statConfig.get(index).mode().combine(batchStats[index], value);
+    }
+}
