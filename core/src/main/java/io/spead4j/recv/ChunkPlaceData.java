@@ -22,8 +22,7 @@ public final class ChunkPlaceData {
     private final long[] itemIds;
     private final long[] items;
     private final MemorySegment extra;
-    private final int firstCustomStat;
-    private long[] batchStats;
+    private final BatchStats stats;
     private PacketDecoder packet;
 
     private long chunkId;
@@ -32,28 +31,33 @@ public final class ChunkPlaceData {
     private long extraOffset;
     private long extraSize;
 
+    /** Where {@link #updateBatchStat} goes: the stream's current batch. */
+    @FunctionalInterface
+    interface BatchStats {
+        /** Combines a value into a custom statistic of the current batch. */
+        void update(int statIndex, long value);
+    }
+
     /**
      * Creates the flyweight of one stream.
      *
      * @param config the chunk configuration (items, max heap extra)
-     * @param statCount number of statistics of the stream (size of the batch statistics)
+     * @param stats the stream's batch statistics
      */
-    ChunkPlaceData(ChunkStreamConfig config, int statCount) {
+    ChunkPlaceData(ChunkStreamConfig config, BatchStats stats) {
         this.itemIds = config.itemArray();
         this.items = new long[itemIds.length];
         this.extra = config.maxHeapExtra() == 0 ? MemorySegment.ofArray(new byte[0])
                 : Arena.ofAuto().allocate(config.maxHeapExtra(), 8);
-        this.firstCustomStat = StreamConfig.STAT_CUSTOM;
-        this.batchStats = new long[statCount];
+        this.stats = stats;
     }
 
     /**
      * Prepares for a call: extracts the requested items from the packet (an immediate pointer with the
      * id anywhere in the packet, special ones included, the last one wins, -1 if none) and presets outputs.
      */
-    void reset(PacketDecoder p, long[] stats) {
+    void reset(PacketDecoder p) {
         this.packet = p;
-        this.batchStats = stats;
         java.util.Arrays.fill(items, -1);
         int bits = p.heapAddressBits();
         int n = p.numItems();
@@ -134,47 +138,16 @@ public final class ChunkPlaceData {
     }
 
     /**
-     * Current batch value of a custom statistic (one added with {@link StreamConfig#addStat(String)}).
+     * Updates a custom statistic (one added with {@link StreamConfig#addStat(String)}) for this batch: added
+     * to a {@link StreamStatConfig.Mode#COUNTER}, compared with a {@link StreamStatConfig.Mode#MAXIMUM}. Merged
+     * into the stream's statistics when the batch ends (spead2's {@code batch_stats}).
      *
-     * @param statIndex the statistic's index
-     * @return its value accumulated in this batch so far
+     * @param statIndex the statistic's index ({@link StreamConfig#getStatIndex(String)})
+     * @param value value to add or compare
      * @throws IllegalArgumentException if it is not a custom statistic of the stream
      */
-    public long batchStat(int statIndex) {
-        checkStat(statIndex);
-        return batchStats[statIndex];
-    }
-
-    /**
-     * Adds to a custom statistic for this batch (merged into the stream's statistics with its mode when the
-     * batch ends).
-     *
-     * @param statIndex the statistic's index
-     * @param delta what to add
-     * @throws IllegalArgumentException if it is not a custom statistic of the stream
-     */
-    public void addBatchStat(int statIndex, long delta) {
-        checkStat(statIndex);
-        batchStats[statIndex] += delta;
-    }
-
-    /**
-     * Sets the batch value of a custom statistic (for {@link StreamStatConfig.Mode#MAXIMUM} statistics).
-     *
-     * @param statIndex the statistic's index
-     * @param value the value
-     * @throws IllegalArgumentException if it is not a custom statistic of the stream
-     */
-    public void setBatchStat(int statIndex, long value) {
-        checkStat(statIndex);
-        batchStats[statIndex] = value;
-    }
-
-    private void checkStat(int statIndex) {
-        if (statIndex < firstCustomStat || statIndex >= batchStats.length) {
-            throw new IllegalArgumentException("statistic index " + statIndex + " is not a custom statistic (have "
-                    + firstCustomStat + " to " + (batchStats.length - 1) + ")");
-        }
+    public void updateBatchStat(int statIndex, long value) {
+        stats.update(statIndex, value);
     }
 
     /** @return the extra scratch area ({@link ChunkStreamConfig#maxHeapExtra()} bytes) */

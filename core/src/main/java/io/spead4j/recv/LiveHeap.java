@@ -29,6 +29,8 @@ final class LiveHeap {
     private final int addressBits;
     private final MemoryAllocator allocator;
     private final MemcpyFunction memcpy;
+    /** Where payload goes for a heap {@link #intoSink into a sink}; null otherwise. */
+    private final PayloadSink sink;
     private long heapLength = -1;
     private long receivedLength;
     private long minLength;
@@ -56,6 +58,7 @@ final class LiveHeap {
         this.addressBits = addressBits;
         this.allocator = allocator;
         this.memcpy = memcpy;
+        this.sink = null;
     }
 
     private LiveHeap(long cnt, int addressBits, MemorySegment target, MemcpyFunction memcpy) {
@@ -63,8 +66,54 @@ final class LiveHeap {
         this.addressBits = addressBits;
         this.allocator = null;
         this.memcpy = memcpy;
+        this.sink = null;
         this.payload = target;
         this.reserved = target.byteSize();
+    }
+
+    private LiveHeap(long cnt, int addressBits, PayloadSink sink) {
+        this.cnt = cnt;
+        this.addressBits = addressBits;
+        this.allocator = null;
+        this.memcpy = null;
+        this.sink = sink;
+        this.reserved = Long.MAX_VALUE; // nothing to reserve: the sink decides where each packet goes
+    }
+
+    /**
+     * Where the payload of a heap created {@link #intoSink into a sink} goes, packet by packet: a chunk
+     * stream copies it into the heap's place in a chunk (or drops it when the heap has no place, or its chunk
+     * has gone) and marks packet presence.
+     */
+    @FunctionalInterface
+    interface PayloadSink {
+        /**
+         * Takes the payload of one accepted packet.
+         *
+         * @param packet the decoded packet (its payload is {@code packet.payloadLength()} bytes at
+         *     {@code packet.payloadStart()} of {@code packet.segment()})
+         * @param offset the packet's PAYLOAD_OFFSET in the heap
+         * @param length its PAYLOAD_LENGTH (at least 1)
+         */
+        void copy(PacketDecoder packet, long offset, long length);
+    }
+
+    /**
+     * Creates a live heap that holds no payload memory: each accepted packet's payload is handed to
+     * {@code sink} (the heap still tracks lengths, ranges and pointers, so it completes as any other).
+     *
+     * @param cnt the heap's cnt
+     * @param addressBits the heap address width of its packets
+     * @param sink where the payload goes
+     * @return the live heap
+     */
+    static LiveHeap intoSink(long cnt, int addressBits, PayloadSink sink) {
+        return new LiveHeap(cnt, addressBits, Objects.requireNonNull(sink, "sink"));
+    }
+
+    /** @return the sink of a heap created {@link #intoSink into a sink}, else null */
+    PayloadSink payloadSink() {
+        return sink;
     }
 
     /**
@@ -141,7 +190,11 @@ final class LiveHeap {
         }
         addPointers(p);
         if (length > 0) {
-            memcpy.copy(p.segment(), p.payloadStart(), payload, offset, length);
+            if (sink != null) {
+                sink.copy(p, offset, length);
+            } else {
+                memcpy.copy(p.segment(), p.payloadStart(), payload, offset, length);
+            }
             receivedLength += length;
         }
         return ACCEPTED;
