@@ -4,8 +4,12 @@ import io.spead4j.ThreadPool;
 import io.spead4j.send.Heap;
 import io.spead4j.send.UdpStream;
 import io.spead4j.testing.TestPools;
-import org.junit.jupiter.api.Test;
+import io.spead4j.net.NativeUdpSocket;
+import io.spead4j.net.UdpBackend;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
@@ -18,9 +22,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Chunks received over real UDP on 127.0.0.1 (the reader form that opens its own socket, so the native
- * batched path where available), in a MeerKAT F-engine-like shape placed by {@link TimestampPlacer}:
- * heaps with a timestamp and an F-engine id, 4 timestamps x 4 F-engines a chunk, 3 packets a heap.
+ * Chunks received over real UDP on 127.0.0.1, over each socket path ({@value UdpBackend#PROPERTY} = nio, and
+ * native where supported: the batched recvmmsg path), in a MeerKAT F-engine-like shape placed by
+ * {@link TimestampPlacer}: heaps with a timestamp and an F-engine id, 4 timestamps x 4 F-engines a chunk,
+ * 3 packets a heap.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ChunkUdpTest {
@@ -40,8 +45,26 @@ class ChunkUdpTest {
         return out;
     }
 
-    @Test
-    void chunksOverUdpLoopback() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "native"})
+    void chunksOverUdpLoopback(String path) throws Exception {
+        if (path.equals("native")) {
+            Assumptions.assumeTrue(NativeUdpSocket.isSupported(), "native UDP sockets unsupported here");
+        }
+        String old = System.getProperty(UdpBackend.PROPERTY);
+        System.setProperty(UdpBackend.PROPERTY, path);
+        try {
+            receiveChunks();
+        } finally {
+            if (old == null) {
+                System.clearProperty(UdpBackend.PROPERTY);
+            } else {
+                System.setProperty(UdpBackend.PROPERTY, old);
+            }
+        }
+    }
+
+    private void receiveChunks() throws Exception {
         TimestampPlacer placer = new TimestampPlacer(TIMESTAMP_ID, STEP, 4, HEAP_SIZE).withIndex(FENG_ID, FENGS);
         ChunkRingbuffer data = new ChunkRingbuffer(4);
         ChunkRingbuffer free = new ChunkRingbuffer(4);
