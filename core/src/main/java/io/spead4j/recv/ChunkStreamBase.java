@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
 import java.util.Objects;
 
 /**
@@ -42,6 +43,10 @@ abstract sealed class ChunkStreamBase extends StreamBase
     /** Receives the payload of heaps that go to no chunk. */
     private final LiveHeap.PayloadSink discard = (p, offset, length) -> { };
     private boolean placeFailureLogged;
+    /** Handed-off live heaps and placements kept for reuse, so that nothing is allocated per heap. */
+    private final ArrayDeque<LiveHeap> freeHeaps;
+    private final ArrayDeque<PlacedHeap> freePlacements;
+    private final int poolLimit;
     /** The window's view of this stream (kept private so the hooks stay out of the public API). */
     final ChunkWindow.Owner owner = new ChunkWindow.Owner() {
         @Override
@@ -71,6 +76,10 @@ abstract sealed class ChunkStreamBase extends StreamBase
         this.tooOldIndex = config().getStatIndex(TOO_OLD_HEAPS);
         this.rejectedIndex = config().getStatIndex(REJECTED_HEAPS);
         this.window = new ChunkWindow(chunkConfig.maxChunks());
+        // at most every slot's heap plus the one being created are live at once
+        this.poolLimit = (int) Math.min(4096, (long) config.maxHeaps() * config.substreams() + 1);
+        this.freeHeaps = new ArrayDeque<>(poolLimit);
+        this.freePlacements = new ArrayDeque<>(poolLimit);
     }
 
     /** spead2's {@code adjust_config}: sized heaps only, and the two chunk statistics. */
@@ -93,7 +102,12 @@ abstract sealed class ChunkStreamBase extends StreamBase
     @Override
     final LiveHeap createLiveHeap(PacketDecoder p) {
         LiveHeap.PayloadSink target = placeHeap(p);
-        return LiveHeap.intoSink(p.heapCnt(), p.heapAddressBits(), target);
+        LiveHeap heap = freeHeaps.pollFirst();
+        if (heap == null) {
+            return LiveHeap.intoSink(p.heapCnt(), p.heapAddressBits(), target);
+        }
+        heap.reuseIntoSink(p.heapCnt(), p.heapAddressBits(), target);
+        return heap;
     }
 
     /** Runs the place function and finds the heap's chunk; returns where its payload goes. */
@@ -142,21 +156,26 @@ abstract sealed class ChunkStreamBase extends StreamBase
         if (extraSize > 0) {
             MemorySegment.copy(placeData.extra(), 0, chunk.extra(), extraOffset, extraSize);
         }
-        return new PlacedHeap(chunk, chunkId, heapIndex, heapOffset);
+        PlacedHeap placed = freePlacements.pollFirst();
+        if (placed == null) {
+            placed = new PlacedHeap();
+        }
+        placed.set(chunk, chunkId, heapIndex, heapOffset);
+        return placed;
     }
 
     /** Where the payload of a heap placed in a chunk goes, spead2's {@code heap_metadata}. */
     private final class PlacedHeap implements LiveHeap.PayloadSink {
-        private final Chunk chunk;
-        private final long chunkId;
-        private final long heapIndex;
-        private final long heapOffset;
+        private Chunk chunk;
+        private long chunkId;
+        private long heapIndex;
+        private long heapOffset;
 
-        PlacedHeap(Chunk chunk, long chunkId, long heapIndex, long heapOffset) {
-            this.chunk = chunk;
-            this.chunkId = chunkId;
-            this.heapIndex = heapIndex;
-            this.heapOffset = heapOffset;
+        void set(Chunk c, long id, long index, long offset) {
+            this.chunk = c;
+            this.chunkId = id;
+            this.heapIndex = index;
+            this.heapOffset = offset;
         }
 
         @Override
@@ -182,10 +201,20 @@ abstract sealed class ChunkStreamBase extends StreamBase
 
     @Override
     final void liveHeapReady(LiveHeap heap) {
-        if (heap.isComplete() && heap.payloadSink() instanceof PlacedHeap placed) {
-            placed.complete();
+        LiveHeap.PayloadSink sink = heap.payloadSink();
+        if (sink instanceof PlacedHeap placed) {
+            if (heap.isComplete()) {
+                placed.complete();
+            }
+            placed.chunk = null;
+            if (freePlacements.size() < poolLimit) {
+                freePlacements.addFirst(placed);
+            }
         }
         heap.release();
+        if (sink != null && freeHeaps.size() < poolLimit) {
+            freeHeaps.addFirst(heap);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ stop

@@ -25,12 +25,12 @@ final class LiveHeap {
 
     private static final int LINEAR_SEARCH_LIMIT = 16;
 
-    private final long cnt;
-    private final int addressBits;
+    private long cnt;
+    private int addressBits;
     private final MemoryAllocator allocator;
     private final MemcpyFunction memcpy;
     /** Where payload goes for a heap {@link #intoSink into a sink}; null otherwise. */
-    private final PayloadSink sink;
+    private PayloadSink sink;
     private long heapLength = -1;
     private long receivedLength;
     private long minLength;
@@ -109,6 +109,38 @@ final class LiveHeap {
      */
     static LiveHeap intoSink(long cnt, int addressBits, PayloadSink sink) {
         return new LiveHeap(cnt, addressBits, Objects.requireNonNull(sink, "sink"));
+    }
+
+    /**
+     * Makes a heap created {@link #intoSink into a sink}, once handed off, a new live heap of another cnt, so
+     * that a chunk stream allocates nothing per heap. Its arrays are kept (the table of a heap with very many
+     * pointers is dropped).
+     *
+     * @param newCnt the new heap's cnt
+     * @param newAddressBits the heap address width of its packets
+     * @param newSink where its payload goes
+     * @throws IllegalStateException if this heap was not created into a sink
+     */
+    void reuseIntoSink(long newCnt, int newAddressBits, PayloadSink newSink) {
+        if (sink == null) {
+            throw new IllegalStateException("only a heap created into a sink can be reused");
+        }
+        cnt = newCnt;
+        addressBits = newAddressBits;
+        sink = Objects.requireNonNull(newSink, "sink");
+        heapLength = -1;
+        receivedLength = 0;
+        minLength = 0;
+        endOfStream = false;
+        payload = null;
+        reserved = Long.MAX_VALUE;
+        pointerCount = 0;
+        seenTable = null;
+        seenSize = 0;
+        seenZero = false;
+        if (ranges != null) {
+            ranges.clear();
+        }
     }
 
     /** @return the sink of a heap created {@link #intoSink into a sink}, else null */

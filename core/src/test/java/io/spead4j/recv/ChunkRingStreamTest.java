@@ -448,4 +448,29 @@ class ChunkRingStreamTest {
             assertThat(expectedId).isEqualTo(3);
         }
     }
+
+    @Test
+    void aReusedLiveHeapStartsClean() throws InterruptedException {
+        // maxHeaps 1, out of order: every new heap evicts the previous one, whose live heap the next heap reuses
+        InprocQueue queue = new InprocQueue();
+        ChunkRingbuffer data = new ChunkRingbuffer(4);
+        try (ChunkRingStream stream = new ChunkRingStream(pool,
+                new StreamConfig().withMaxHeaps(1).withAllowOutOfOrder(true), chunkConfig(PLACE_PLAIN), data,
+                freeRing(HEAPS_PER_CHUNK, false))) {
+            stream.addInprocReader(queue);
+            queue.addPacket(heapPacket(1, PACKET_SIZE, HEAP_PAYLOAD_SIZE)); // heap 1: second half only
+            queue.addPacket(heapPacket(2, 0, PACKET_SIZE)); // evicts heap 1, reuses its live heap
+            queue.addPacket(heapPacket(2, PACKET_SIZE, HEAP_PAYLOAD_SIZE)); // the range heap 1 had: not a duplicate
+            queue.addPacket(heapPacket(3, PACKET_SIZE, HEAP_PAYLOAD_SIZE));
+            queue.addPacket(heapPacket(3, 0, PACKET_SIZE));
+            queue.stop();
+            List<Chunk> chunks = new ArrayList<>();
+            data.forEach(chunks::add);
+            assertThat(chunks).hasSize(1);
+            checkChunk(chunks.getFirst(), 0, new byte[] {0, 0, 1, 1, 0, 0, 0, 0, 0, 0}, false);
+            stream.awaitStopped();
+            assertThat(stream.getStats().heaps()).isEqualTo(3);
+            assertThat(stream.getStats().incompleteHeapsEvicted()).isEqualTo(1);
+        }
+    }
 }
