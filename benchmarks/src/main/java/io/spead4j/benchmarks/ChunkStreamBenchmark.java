@@ -39,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * freezes every heap (memory pool, released at once); the chunk stream places every heap into 8 MiB chunks
  * (16 timestamps x 4 F-engines) by {@link TimestampPlacer}, chunks cycling through the free ring. One
  * operation = one pass; Gb/s = 8 x 128 MiB / time, heaps/s = 1024 / time. Run with {@code -prof gc} for the
- * bytes allocated per pass (chunk stream: a small constant per heap, nothing per packet).
+ * bytes allocated per pass (chunk stream: only the stream's and rings' construction, nothing per heap or
+ * packet; ring stream: a heap object per heap).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
