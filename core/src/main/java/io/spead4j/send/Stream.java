@@ -61,6 +61,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public abstract class Stream implements AutoCloseable {
     /** The last part of a rate-limiting sleep that is spun rather than parked (100 µs). */
     private static final long SPIN_NANOS = 100_000;
+    /** Whether packets are gathered from pieces rather than copied whole (writer thread only). */
+    private boolean gather;
     /** Whether the writer thread has tried to lower its timer slack (writer thread only). */
     private boolean pacingPrepared;
     /** How late a park is expected to wake the writer, ns: the part of a wait spun (writer thread only). */
@@ -155,6 +157,17 @@ public abstract class Stream implements AutoCloseable {
         this.doneFutures = new CompletableFuture<?>[capacity];
         this.doneBytes = new long[capacity];
         this.doneErrors = new IOException[capacity];
+    }
+
+    /**
+     * Whether this transport sends packets gathered from pieces of memory ({@link PacketBatch#pieces}), so
+     * the payload is not copied into the batch: the native UDP socket, which hands the kernel scatter-gather
+     * lists. Asked once when the writer starts.
+     *
+     * @return false unless the transport reads pieces
+     */
+    boolean gathersPayload() {
+        return false;
     }
 
     /**
@@ -513,6 +526,8 @@ public abstract class Stream implements AutoCloseable {
 
     private void runWriter() {
         writerThread = Thread.currentThread();
+        gather = gathersPayload();
+        batch.setGather(gather);
         try {
             while (true) {
                 boolean wasIdle;
@@ -646,12 +661,17 @@ public abstract class Stream implements AutoCloseable {
             Slot cur = slot(active);
             int size;
             try {
-                size = cur.gen.nextPacket(batch.segment(), batch.nextOffset());
+                if (gather) {
+                    size = cur.gen.nextPacketGathered(batch);
+                    batch.addGathered(size, cur.gen.gatheredSegmentBytes(), cur.substreamIndex, activeStart);
+                } else {
+                    size = cur.gen.nextPacket(batch.segment(), batch.nextOffset());
+                    batch.add(size, cur.substreamIndex, activeStart);
+                }
             } catch (RuntimeException e) {
                 abortGroup(e);
                 continue;
             }
-            batch.add(size, cur.substreamIndex, activeStart);
             limiter.packetTaken(size, cur.nanosPerByte);
             advance(cur);
         }
