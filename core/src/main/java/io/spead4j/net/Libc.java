@@ -156,6 +156,10 @@ final class Libc {
     private static final MethodHandle SHUTDOWN = downcall("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle CLOSE = downcall("close", JAVA_INT, JAVA_INT);
     private static final MethodHandle STRERROR = downcallNoErrno("strerror", PTR, JAVA_INT);
+    /** {@code prctl(option, ...)}: variadic in C, so linked with the variadic arguments marked. */
+    private static final MethodHandle PRCTL = downcall("prctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), false,
+            Linker.Option.firstVariadicArg(1));
 
     private static final String UNSUPPORTED = PROBLEMS.isEmpty() ? null : PROBLEMS.toString();
 
@@ -194,7 +198,8 @@ final class Libc {
     }
 
     @SuppressWarnings("restricted") // needs --enable-native-access (the launcher and tests pass it)
-    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, boolean errno) {
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, boolean errno,
+                                         Linker.Option... options) {
         if (LINKER == null) {
             return null;
         }
@@ -206,7 +211,7 @@ final class Libc {
             }
             return errno
                     ? LINKER.downcallHandle(symbol.get(), descriptor, Linker.Option.captureCallState("errno"))
-                    : LINKER.downcallHandle(symbol.get(), descriptor);
+                    : LINKER.downcallHandle(symbol.get(), descriptor, options);
         } catch (RuntimeException e) { // IllegalCallerException when native access is denied
             PROBLEMS.append(PROBLEMS.isEmpty() ? "" : "; ").append("cannot link ").append(name).append(": ")
                     .append(e);
@@ -328,6 +333,29 @@ final class Libc {
             return (int) CLOSE.invokeExact(capture, fd);
         } catch (Throwable t) {
             throw broken("close", t);
+        }
+    }
+
+    /** {@code prctl} option that sets the calling thread's timer slack in nanoseconds. */
+    static final int PR_SET_TIMERSLACK = 29;
+    /** {@code prctl} option that returns the calling thread's timer slack. */
+    static final int PR_GET_TIMERSLACK = 30;
+
+    /**
+     * Calls {@code prctl} with one argument.
+     *
+     * @param option the option
+     * @param argument its argument
+     * @return the call's result, or -1 if prctl could not be linked here
+     */
+    static int prctl(int option, long argument) {
+        if (PRCTL == null) {
+            return -1;
+        }
+        try {
+            return (int) PRCTL.invokeExact(option, argument, 0L, 0L, 0L);
+        } catch (Throwable t) {
+            throw broken("prctl", t);
         }
     }
 }

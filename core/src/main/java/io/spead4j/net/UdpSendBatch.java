@@ -28,6 +28,8 @@ public final class UdpSendBatch {
     static final int MAX_GSO_SEGMENTS = 64;
     /** Most bytes in one GSO message: the largest IPv4 UDP payload. */
     static final int MAX_GSO_BYTES = 65507;
+    /** Most iovecs in one message ({@code UIO_MAXIOV}). */
+    static final int MAX_IOVECS = 1024;
     private static final long MSG = Libc.MMSGHDR.byteSize();
     private static final long IOV = Libc.IOVEC.byteSize();
     /** {@code CMSG_SPACE(sizeof(uint16_t))}. */
@@ -39,6 +41,12 @@ public final class UdpSendBatch {
     private final int capacity;
     final MemorySegment headers;
     private final MemorySegment iovecs;
+    private final int maxPieces;
+    /** Per datagram: its size. */
+    private final int[] datagramLength;
+    /** Per message: its iovecs. */
+    private final int[] messageIovecs;
+    private int iovecsUsed;
     private final MemorySegment control;
     private final MemorySegment names;
     private final int[] nameLengths;
@@ -66,16 +74,41 @@ public final class UdpSendBatch {
      *     IPv6 destination is given for an IPv4 socket
      */
     public UdpSendBatch(int capacity, List<InetSocketAddress> destinations, boolean ipv6) {
+        this(capacity, 1, destinations, ipv6);
+    }
+
+    /**
+     * Allocates a batch whose datagrams may each be gathered from several pieces of memory
+     * ({@link #addGathered}).
+     *
+     * @param capacity most datagrams per send (spead2 uses 64)
+     * @param maxPieces most pieces one datagram is gathered from; {@code capacity * maxPieces} at most
+     *     {@value #MAX_IOVECS} (the kernel's limit for one message, which GSO may fill with a whole batch)
+     * @param destinations the destinations datagrams are sent to, by index; all of the socket's family (IPv4
+     *     addresses are sent IPv4-mapped on an IPv6 socket)
+     * @param ipv6 whether the socket is IPv6
+     * @throws IllegalArgumentException if capacity or maxPieces is not positive or their product is above
+     *     {@value #MAX_IOVECS}, destinations are empty or unresolved, or an IPv6 destination is given for an
+     *     IPv4 socket
+     */
+    public UdpSendBatch(int capacity, int maxPieces, List<InetSocketAddress> destinations, boolean ipv6) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive, got " + capacity);
         }
+        if (maxPieces < 1 || (long) capacity * maxPieces > MAX_IOVECS) {
+            throw new IllegalArgumentException("maxPieces must be positive and capacity * maxPieces at most "
+                    + MAX_IOVECS + ", got " + capacity + " * " + maxPieces);
+        }
+        this.maxPieces = maxPieces;
+        this.datagramLength = new int[capacity];
+        this.messageIovecs = new int[capacity];
         Objects.requireNonNull(destinations, "destinations");
         if (destinations.isEmpty()) {
             throw new IllegalArgumentException("destinations must not be empty");
         }
         this.capacity = capacity;
         this.headers = arena.allocate(Libc.MMSGHDR, capacity);
-        this.iovecs = arena.allocate(Libc.IOVEC, capacity);
+        this.iovecs = arena.allocate(Libc.IOVEC, (long) capacity * maxPieces);
         this.control = arena.allocate((long) capacity * CONTROL_SPACE, 8);
         this.names = arena.allocate((long) destinations.size() * SockAddr.SIZE, 8);
         this.nameLengths = new int[destinations.size()];
@@ -131,6 +164,7 @@ public final class UdpSendBatch {
     public void clear() {
         count = 0;
         messages = 0;
+        iovecsUsed = 0;
     }
 
     /**
@@ -146,23 +180,74 @@ public final class UdpSendBatch {
      * @throws IndexOutOfBoundsException if there is no such destination
      */
     public int add(MemorySegment segment, long offset, int length, int destination) {
-        if (count == capacity) {
-            throw new IllegalStateException("batch is full (" + capacity + " datagrams)");
-        }
+        checkRoom(1, destination);
         if (!segment.isNative()) {
             throw new IllegalArgumentException("datagrams must be in native memory");
         }
         Objects.checkFromIndexSize(offset, length, segment.byteSize());
+        setIovec(iovecsUsed, segment.address() + offset, length);
+        return append(1, length, destination);
+    }
+
+    /**
+     * Appends a datagram gathered from pieces of native memory, in order (the kernel reads them as one
+     * datagram; with GSO a run of such datagrams still goes as one message). The memory must stay alive and
+     * unchanged until the send returns; the caller vouches for the addresses, which are not checked.
+     *
+     * @param addresses native addresses of the pieces
+     * @param lengths their lengths in bytes
+     * @param from index of the first piece in both arrays
+     * @param pieces how many pieces, 1 to the batch's {@code maxPieces}
+     * @param destination index into the destinations
+     * @return its index in the batch
+     * @throws IllegalStateException if the batch is full
+     * @throws IllegalArgumentException if {@code pieces} is out of range or a length is negative
+     * @throws IndexOutOfBoundsException if the arrays are too short or there is no such destination
+     */
+    public int addGathered(long[] addresses, int[] lengths, int from, int pieces, int destination) {
+        if (pieces < 1 || pieces > maxPieces) {
+            throw new IllegalArgumentException("pieces must be 1 to " + maxPieces + ", got " + pieces);
+        }
+        checkRoom(pieces, destination);
+        Objects.checkFromIndexSize(from, pieces, Math.min(addresses.length, lengths.length));
+        int length = 0;
+        for (int k = 0; k < pieces; k++) {
+            int piece = lengths[from + k];
+            if (piece < 0) {
+                throw new IllegalArgumentException("negative piece length " + piece);
+            }
+            setIovec(iovecsUsed + k, addresses[from + k], piece);
+            length += piece;
+        }
+        return append(pieces, length, destination);
+    }
+
+    private void checkRoom(int pieces, int destination) {
+        if (count == capacity) {
+            throw new IllegalStateException("batch is full (" + capacity + " datagrams)");
+        }
+        if (iovecsUsed + pieces > (long) capacity * maxPieces) {
+            throw new IllegalStateException("batch has no room for " + pieces + " more pieces");
+        }
         Objects.checkIndex(destination, nameLengths.length);
+    }
+
+    private void setIovec(int index, long address, long length) {
+        iovecs.set(JAVA_LONG, index * IOV + Libc.IOV_BASE, address);
+        iovecs.set(JAVA_LONG, index * IOV + Libc.IOV_LEN, length);
+    }
+
+    /** Records a datagram whose {@code pieces} iovecs were just written at {@link #iovecsUsed}. */
+    private int append(int pieces, int length, int destination) {
         int i = count++;
-        iovecs.set(JAVA_LONG, i * IOV + Libc.IOV_BASE, segment.address() + offset);
-        iovecs.set(JAVA_LONG, i * IOV + Libc.IOV_LEN, length);
+        datagramLength[i] = length;
         int m = messages - 1;
         if (gso && m >= 0 && mayJoin(m, length, destination)) {
             messageSegments[m]++;
             messageBytes[m] += length;
+            messageIovecs[m] += pieces;
             long h = m * MSG;
-            headers.set(JAVA_LONG, h + Libc.MSG_IOVLEN, messageSegments[m]);
+            headers.set(JAVA_LONG, h + Libc.MSG_IOVLEN, messageIovecs[m]);
             if (messageSegments[m] == 2) {
                 headers.set(JAVA_LONG, h + Libc.MSG_CONTROL, control.address() + (long) m * CONTROL_SPACE);
                 headers.set(JAVA_LONG, h + Libc.MSG_CONTROLLEN, CONTROL_SPACE);
@@ -174,8 +259,8 @@ public final class UdpSendBatch {
             long h = m * MSG;
             headers.set(JAVA_LONG, h + Libc.MSG_NAME, names.address() + (long) destination * SockAddr.SIZE);
             headers.set(JAVA_INT, h + Libc.MSG_NAMELEN, nameLengths[destination]);
-            headers.set(JAVA_LONG, h + Libc.MSG_IOV, iovecs.address() + i * IOV);
-            headers.set(JAVA_LONG, h + Libc.MSG_IOVLEN, 1);
+            headers.set(JAVA_LONG, h + Libc.MSG_IOV, iovecs.address() + iovecsUsed * IOV);
+            headers.set(JAVA_LONG, h + Libc.MSG_IOVLEN, pieces);
             headers.set(JAVA_LONG, h + Libc.MSG_CONTROL, 0L);
             headers.set(JAVA_LONG, h + Libc.MSG_CONTROLLEN, 0L);
             headers.set(JAVA_INT, h + Libc.MSG_FLAGS, 0);
@@ -184,7 +269,9 @@ public final class UdpSendBatch {
             messageBytes[m] = length;
             messageSegmentSize[m] = length;
             messageDestination[m] = destination;
+            messageIovecs[m] = pieces;
         }
+        iovecsUsed += pieces;
         messageOf[i] = m;
         messageErrno[m] = 0;
         return i;
@@ -193,7 +280,7 @@ public final class UdpSendBatch {
     /** Whether a datagram may join message {@code m}: same destination, its run still open, room left. */
     private boolean mayJoin(int m, int length, int destination) {
         int segmentSize = messageSegmentSize[m];
-        int lastLength = (int) iovecs.get(JAVA_LONG, (long) (count - 2) * IOV + Libc.IOV_LEN);
+        int lastLength = datagramLength[count - 2];
         return destination == messageDestination[m]
                 && segmentSize > 0
                 && lastLength == segmentSize       // a shorter datagram ends a run

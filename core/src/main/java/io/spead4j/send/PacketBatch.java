@@ -29,6 +29,14 @@ public final class PacketBatch {
     private final IOException[] errors;
     private int count;
     private int used;
+    /** Whether packets are recorded as pieces of memory (see {@link #setGather}) rather than copied whole. */
+    private boolean gather;
+    private final long[] pieceAddress;
+    private final int[] pieceLength;
+    private final int[] firstPiece;
+    private final int[] pieceCount;
+    private int piecesUsed;
+    private int packetFirstPiece;
 
     PacketBatch(int capacityBytes, int capacityPackets) {
         this.segment = Arena.ofAuto().allocate(capacityBytes, 8);
@@ -40,6 +48,77 @@ public final class PacketBatch {
         this.groups = new long[capacityPackets];
         this.last = new boolean[capacityPackets];
         this.errors = new IOException[capacityPackets];
+        this.pieceAddress = new long[capacityPackets * MAX_PIECES];
+        this.pieceLength = new int[capacityPackets * MAX_PIECES];
+        this.firstPiece = new int[capacityPackets];
+        this.pieceCount = new int[capacityPackets];
+    }
+
+    /** Most pieces of memory one packet is gathered from (so one GSO message of 64 stays within 1024 iovecs). */
+    static final int MAX_PIECES = 16;
+
+    /**
+     * Chooses how packets are recorded from now on: whole in {@link #segment()} (the default, what every
+     * transport can send), or gathered: the header, item pointers and small payload runs in the segment and
+     * large payload runs referenced where they lie in the heap's own memory, for a transport that sends
+     * scatter-gather lists (the native UDP socket) and so need not copy the payload. Only between batches.
+     *
+     * @param on whether to gather
+     */
+    void setGather(boolean on) {
+        this.gather = on;
+    }
+
+    /** @return whether packets are gathered from pieces (see {@link #setGather}) */
+    boolean gathers() {
+        return gather;
+    }
+
+    /** Starts recording the pieces of the packet about to be generated. */
+    void beginPieces() {
+        packetFirstPiece = piecesUsed;
+    }
+
+    /** @return pieces recorded so far for the packet being generated */
+    int packetPieces() {
+        return piecesUsed - packetFirstPiece;
+    }
+
+    /**
+     * Appends a piece to the packet being generated, extending the previous piece when it continues it.
+     *
+     * @param address native address of the bytes
+     * @param length their number
+     */
+    void piece(long address, int length) {
+        int last = piecesUsed - 1;
+        if (last >= packetFirstPiece && pieceAddress[last] + pieceLength[last] == address) {
+            pieceLength[last] += length;
+            return;
+        }
+        pieceAddress[piecesUsed] = address;
+        pieceLength[piecesUsed] = length;
+        piecesUsed++;
+    }
+
+    /** @return pieces of gathered packet {@code i} @param i packet index */
+    int pieces(int i) {
+        return pieceCount[i];
+    }
+
+    /** @return index of the first piece of gathered packet {@code i} in {@link #pieceAddresses()} @param i packet */
+    int firstPiece(int i) {
+        return firstPiece[i];
+    }
+
+    /** @return the native addresses of all pieces (read with {@link #firstPiece} and {@link #pieces}) */
+    long[] pieceAddresses() {
+        return pieceAddress;
+    }
+
+    /** @return the lengths of all pieces, parallel to {@link #pieceAddresses()} */
+    int[] pieceLengths() {
+        return pieceLength;
     }
 
     /** @return the number of packets in the batch */
@@ -124,7 +203,27 @@ public final class PacketBatch {
         return used;
     }
 
+    /**
+     * Adds the packet just generated from the pieces recorded since {@link #beginPieces()}.
+     *
+     * @param length the packet's size in bytes
+     * @param segmentBytes how many bytes of {@link #segment()} it used, from {@link #nextOffset()}
+     * @param substream its substream
+     * @param group its group
+     */
+    void addGathered(int length, int segmentBytes, int substream, long group) {
+        firstPiece[count] = packetFirstPiece;
+        pieceCount[count] = piecesUsed - packetFirstPiece;
+        record(length, substream, group);
+        used += segmentBytes - length;
+    }
+
     void add(int length, int substream, long group) {
+        pieceCount[count] = 0;
+        record(length, substream, group);
+    }
+
+    private void record(int length, int substream, long group) {
         offsets[count] = used;
         lengths[count] = length;
         substreams[count] = substream;
@@ -143,5 +242,6 @@ public final class PacketBatch {
         Arrays.fill(errors, 0, count, null);
         count = 0;
         used = 0;
+        piecesUsed = 0;
     }
 }

@@ -94,6 +94,7 @@ public final class PacketGenerator {
                 payload += it.data.byteSize();
             }
         }
+        this.itemBytes = payload;
         long itemPackets = items.length / maxPointersPerPacket + 1;
         if (repeatPointers && itemPackets > 1) {
             throw new IllegalArgumentException("packet size is too small to repeat item pointers ("
@@ -133,16 +134,18 @@ public final class PacketGenerator {
         return payloadOffset < payloadSize;
     }
 
+    /** Payload bytes of the packet being written (set by {@link #beginPacket}). */
+    private int packetLength;
+    /** Payload bytes of the heap's items (the payload without padding). */
+    private final long itemBytes;
+
     /**
-     * Writes the next packet (header, item pointers, payload) into a buffer.
+     * Writes the header and item pointers of the next packet, advances the payload offset, sets
+     * {@link #packetLength}.
      *
-     * @param dst destination; at least {@link #maxPacketSize()} bytes from {@code offset} are safe
-     * @param offset where the packet starts in {@code dst}
-     * @return the packet size in bytes
-     * @throws IllegalStateException if no packet remains
-     * @throws IndexOutOfBoundsException if the packet does not fit in {@code dst}
+     * @return where the payload starts in {@code dst}
      */
-    public int nextPacket(MemorySegment dst, long offset) {
+    private long beginPacket(MemorySegment dst, long offset) {
         if (!hasNextPacket()) {
             throw new IllegalStateException("no packet left");
         }
@@ -157,6 +160,7 @@ public final class PacketGenerator {
         int size = headerSize + length;
         Objects.checkFromIndexSize(offset, size, dst.byteSize());
 
+        packetLength = length;
         long pos = PacketWriter.writeHeader(dst, offset, bits, pointers + 4);
         pos = PacketWriter.writePointer(dst, pos, ItemPointer.immediate(Spead.HEAP_CNT_ID, cnt, bits));
         pos = PacketWriter.writePointer(dst, pos, ItemPointer.immediate(Spead.HEAP_LENGTH_ID, payloadSize, bits));
@@ -183,6 +187,22 @@ public final class PacketGenerator {
             nextItemPointer++;
         }
 
+        return pos;
+    }
+
+    /**
+     * Writes the next packet (header, item pointers, payload) into a buffer.
+     *
+     * @param dst destination; at least {@link #maxPacketSize()} bytes from {@code offset} are safe
+     * @param offset where the packet starts in {@code dst}
+     * @return the packet size in bytes
+     * @throws IllegalStateException if no packet remains
+     * @throws IndexOutOfBoundsException if the packet does not fit in {@code dst}
+     */
+    public int nextPacket(MemorySegment dst, long offset) {
+        long pos = beginPacket(dst, offset);
+        int length = packetLength;
+        int size = (int) (pos - offset) + length;
         long start = pos;
         long written = 0;
         long remaining = length;
@@ -213,6 +233,72 @@ public final class PacketGenerator {
             }
         }
         return size;
+    }
+
+    /** Smallest payload run referenced in place when gathering; shorter runs are copied (cheaper than an iovec). */
+    static final int MIN_GATHER_PIECE = 256;
+
+    /**
+     * Writes the next packet as pieces of memory recorded in {@code batch} instead of one copy: the header,
+     * item pointers, padding and short payload runs go into {@code batch}'s segment at
+     * {@link PacketBatch#nextOffset()}, and payload runs of at least {@link #MIN_GATHER_PIECE} bytes in native
+     * memory are referenced where they lie (at most {@link PacketBatch#MAX_PIECES} pieces a packet; the rest is
+     * copied). The bytes the pieces describe, in order, are exactly what {@link #nextPacket} would write.
+     * Memory that {@link #nextPacket} could not read (a closed arena, another thread's confined segment) fails
+     * here the same way, as it is copied rather than referenced.
+     *
+     * @param batch the batch, in gather mode, with room for a packet of {@link #maxPacketSize()} bytes
+     * @return the packet size in bytes; {@link #gatheredSegmentBytes()} then says how much of the segment it used
+     */
+    int nextPacketGathered(PacketBatch batch) {
+        MemorySegment dst = batch.segment();
+        long offset = batch.nextOffset();
+        long pos = beginPacket(dst, offset);
+        int length = packetLength;
+        long before = payloadOffset - length;
+        long real = Math.max(0, Math.min(length, itemBytes - before));
+        long padding = length - real;
+        for (long i = 0; i < padding; i++) {
+            dst.set(ValueLayout.JAVA_BYTE, pos + i, (byte) 0);
+        }
+        long cursor = pos + padding;
+        batch.beginPieces();
+        batch.piece(dst.address() + offset, (int) (cursor - offset));
+        Thread self = Thread.currentThread();
+        long remaining = real;
+        while (remaining > 0) {
+            if (immediate[nextItem]) {
+                nextItem++;
+                nextItemOffset = 0;
+                continue;
+            }
+            MemorySegment data = items[nextItem].data;
+            long send = Math.min(data.byteSize() - nextItemOffset, remaining);
+            if (send >= MIN_GATHER_PIECE && data.isNative() && batch.packetPieces() <= PacketBatch.MAX_PIECES - 2
+                    && data.scope().isAlive() && data.isAccessibleBy(self)) {
+                batch.piece(data.address() + nextItemOffset, (int) send);
+            } else {
+                MemorySegment.copy(data, nextItemOffset, dst, cursor, send);
+                batch.piece(dst.address() + cursor, (int) send);
+                cursor += send;
+            }
+            nextItemOffset += send;
+            if (nextItemOffset == data.byteSize()) {
+                nextItem++;
+                nextItemOffset = 0;
+            }
+            remaining -= send;
+        }
+        gatheredSegmentBytes = (int) (cursor - offset);
+        return (int) (pos - offset) + length;
+    }
+
+    /** Bytes of the batch's segment used by the last {@link #nextPacketGathered} packet. */
+    private int gatheredSegmentBytes;
+
+    /** @return bytes of the batch's segment the last gathered packet used */
+    int gatheredSegmentBytes() {
+        return gatheredSegmentBytes;
     }
 
     /**

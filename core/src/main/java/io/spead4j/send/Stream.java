@@ -1,6 +1,7 @@
 package io.spead4j.send;
 
 import io.spead4j.ThreadPool;
+import io.spead4j.net.TimerSlack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,21 @@ import java.util.concurrent.locks.ReentrantLock;
 public abstract class Stream implements AutoCloseable {
     /** The last part of a rate-limiting sleep that is spun rather than parked (100 µs). */
     private static final long SPIN_NANOS = 100_000;
+    /** Whether packets are gathered from pieces rather than copied whole (writer thread only). */
+    private boolean gather;
+    /** Whether the writer thread has tried to lower its timer slack (writer thread only). */
+    private boolean pacingPrepared;
+    /** How late a park is expected to wake the writer, ns: the part of a wait spun (writer thread only). */
+    private long parkLateness;
+    /** The most of a wait that is spun (writer thread only). */
+    private long maxParkLateness;
+    /**
+     * How a pacing writer waits, system property {@code spead4j.send.pacing}: {@code sleep} (the default, as
+     * spead2's timer: park with the timer slack lowered, never spin), {@code adaptive} (park until the learnt
+     * wake-up lateness before the deadline, spin the rest, up to 50 µs) or {@code spin} (park until 100 µs
+     * before, spin the rest; also the fallback where the slack cannot be lowered).
+     */
+    private static final String PACING = System.getProperty("spead4j.send.pacing", "sleep");
 
     private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
     /** Most packets handed to the transport at once. */
@@ -141,6 +157,17 @@ public abstract class Stream implements AutoCloseable {
         this.doneFutures = new CompletableFuture<?>[capacity];
         this.doneBytes = new long[capacity];
         this.doneErrors = new IOException[capacity];
+    }
+
+    /**
+     * Whether this transport sends packets gathered from pieces of memory ({@link PacketBatch#pieces}), so
+     * the payload is not copied into the batch: the native UDP socket, which hands the kernel scatter-gather
+     * lists. Asked once when the writer starts.
+     *
+     * @return false unless the transport reads pieces
+     */
+    boolean gathersPayload() {
+        return false;
     }
 
     /**
@@ -499,6 +526,8 @@ public abstract class Stream implements AutoCloseable {
 
     private void runWriter() {
         writerThread = Thread.currentThread();
+        gather = gathersPayload();
+        batch.setGather(gather);
         try {
             while (true) {
                 boolean wasIdle;
@@ -614,8 +643,9 @@ public abstract class Stream implements AutoCloseable {
         while (true) {
             long delay = limiter.delayNanos();
             if (delay > 0) {
+                long deadline = System.nanoTime() + delay; // before the flush, which takes part of the wait
                 flushBatch();
-                sleepNanos(delay);
+                sleepUntil(deadline);
                 continue;
             }
             if (active == knownTail) {
@@ -631,12 +661,17 @@ public abstract class Stream implements AutoCloseable {
             Slot cur = slot(active);
             int size;
             try {
-                size = cur.gen.nextPacket(batch.segment(), batch.nextOffset());
+                if (gather) {
+                    size = cur.gen.nextPacketGathered(batch);
+                    batch.addGathered(size, cur.gen.gatheredSegmentBytes(), cur.substreamIndex, activeStart);
+                } else {
+                    size = cur.gen.nextPacket(batch.segment(), batch.nextOffset());
+                    batch.add(size, cur.substreamIndex, activeStart);
+                }
             } catch (RuntimeException e) {
                 abortGroup(e);
                 continue;
             }
-            batch.add(size, cur.substreamIndex, activeStart);
             limiter.packetTaken(size, cur.nanosPerByte);
             advance(cur);
         }
@@ -700,16 +735,31 @@ public abstract class Stream implements AutoCloseable {
     }
 
     /**
-     * Sleeps until {@code nanos} from now. Parking overshoots by the OS timer slack (tens of microseconds),
-     * which at high rates is as long as a whole burst and would halve the achieved rate; so the writer parks
-     * only until {@link #SPIN_NANOS} before the deadline and spins the rest.
+     * Sleeps until {@code deadline} ({@link System#nanoTime()}). Parking overshoots by the thread's timer slack
+     * (50 µs unless lowered) plus the scheduler's wake-up latency, at high rates as long as a whole burst; a
+     * spinning writer, though, takes a core from a receiver on the same machine (measured: a writer spinning
+     * the last 100 µs of each wait used 0.7 of a core at 8 Gb/s). So the writer lowers its thread's slack
+     * ({@link TimerSlack}) the first time it paces and then, by default, only parks, as spead2's writer waits
+     * on a timer; the rate limiter's debt accounting sends late bursts back to back at the burst rate. See
+     * {@link #PACING} for the other strategies.
      */
-    private static void sleepNanos(long nanos) {
-        long deadline = System.nanoTime() + nanos;
-        long left = nanos;
-        while (left > SPIN_NANOS) {
-            LockSupport.parkNanos(left - SPIN_NANOS);
-            left = deadline - System.nanoTime();
+    private void sleepUntil(long deadline) {
+        if (!pacingPrepared) {
+            pacingPrepared = true;
+            boolean lowered = TimerSlack.setForCurrentThread(TimerSlack.PACING_NANOS);
+            boolean spin = !lowered || PACING.equals("spin");
+            parkLateness = spin ? SPIN_NANOS : 0;
+            maxParkLateness = spin ? SPIN_NANOS : PACING.equals("adaptive") ? SPIN_NANOS / 2 : 0;
+        }
+        long left = deadline - System.nanoTime();
+        if (left > parkLateness) {
+            long asked = left - parkLateness;
+            long before = System.nanoTime();
+            LockSupport.parkNanos(asked);
+            long late = System.nanoTime() - before - asked;
+            if (late >= 0) { // an early return (interrupt, spurious wake-up) teaches nothing
+                parkLateness = Math.min(maxParkLateness, parkLateness + (late - parkLateness) / 8);
+            }
         }
         while (System.nanoTime() - deadline < 0) {
             Thread.onSpinWait();

@@ -232,7 +232,7 @@ public final class UdpStream extends Stream {
         if (UdpBackend.useNative()) {
             NativeUdpSocket opened = nativeOpener.open();
             try {
-                this.datagrams = new UdpSendBatch(SEND_BATCH, endpoints, opened.isIpv6());
+                this.datagrams = new UdpSendBatch(SEND_BATCH, PacketBatch.MAX_PIECES, endpoints, opened.isIpv6());
             } catch (RuntimeException e) {
                 opened.close();
                 throw e;
@@ -346,7 +346,7 @@ public final class UdpStream extends Stream {
             datagrams.clear();
             datagrams.setGso(gso);
             while (next < n && datagrams.size() < SEND_BATCH) {
-                datagrams.add(memory, batch.offset(next), batch.length(next), batch.substreamIndex(next));
+                addDatagram(batch, memory, next);
                 next++;
             }
             try {
@@ -380,13 +380,29 @@ public final class UdpStream extends Stream {
         }
     }
 
+    /** Adds packet {@code p} to {@link #datagrams}: gathered from its pieces, or whole from the batch memory. */
+    private void addDatagram(PacketBatch batch, MemorySegment memory, int p) {
+        if (batch.pieces(p) > 0) {
+            datagrams.addGathered(batch.pieceAddresses(), batch.pieceLengths(), batch.firstPiece(p), batch.pieces(p),
+                    batch.substreamIndex(p));
+        } else {
+            datagrams.add(memory, batch.offset(p), batch.length(p), batch.substreamIndex(p));
+        }
+    }
+
+    /** The native socket takes scatter-gather lists, so payload is sent from the heap's memory uncopied. */
+    @Override
+    boolean gathersPayload() {
+        return socket != null;
+    }
+
     /** Sends the packets listed in {@link #retry} one message each; GSO goes off if they all get through. */
     private void resendWithoutGso(PacketBatch batch, MemorySegment memory, int retries) throws IOException {
         datagrams.clear();
         datagrams.setGso(false);
         for (int k = 0; k < retries; k++) {
             int p = retry[k];
-            datagrams.add(memory, batch.offset(p), batch.length(p), batch.substreamIndex(p));
+            addDatagram(batch, memory, p);
         }
         if (socket.sendBatch(datagrams) == 0) {
             if (gso) {
