@@ -25,10 +25,12 @@ final class LiveHeap {
 
     private static final int LINEAR_SEARCH_LIMIT = 16;
 
-    private final long cnt;
-    private final int addressBits;
+    private long cnt;
+    private int addressBits;
     private final MemoryAllocator allocator;
     private final MemcpyFunction memcpy;
+    /** Where payload goes for a heap {@link #intoSink into a sink}; null otherwise. */
+    private PayloadSink sink;
     private long heapLength = -1;
     private long receivedLength;
     private long minLength;
@@ -56,6 +58,7 @@ final class LiveHeap {
         this.addressBits = addressBits;
         this.allocator = allocator;
         this.memcpy = memcpy;
+        this.sink = null;
     }
 
     private LiveHeap(long cnt, int addressBits, MemorySegment target, MemcpyFunction memcpy) {
@@ -63,8 +66,86 @@ final class LiveHeap {
         this.addressBits = addressBits;
         this.allocator = null;
         this.memcpy = memcpy;
+        this.sink = null;
         this.payload = target;
         this.reserved = target.byteSize();
+    }
+
+    private LiveHeap(long cnt, int addressBits, PayloadSink sink) {
+        this.cnt = cnt;
+        this.addressBits = addressBits;
+        this.allocator = null;
+        this.memcpy = null;
+        this.sink = sink;
+        this.reserved = Long.MAX_VALUE; // nothing to reserve: the sink decides where each packet goes
+    }
+
+    /**
+     * Where the payload of a heap created {@link #intoSink into a sink} goes, packet by packet: a chunk
+     * stream copies it into the heap's place in a chunk (or drops it when the heap has no place, or its chunk
+     * has gone) and marks packet presence.
+     */
+    @FunctionalInterface
+    interface PayloadSink {
+        /**
+         * Takes the payload of one accepted packet.
+         *
+         * @param packet the decoded packet (its payload is {@code packet.payloadLength()} bytes at
+         *     {@code packet.payloadStart()} of {@code packet.segment()})
+         * @param offset the packet's PAYLOAD_OFFSET in the heap
+         * @param length its PAYLOAD_LENGTH (at least 1)
+         */
+        void copy(PacketDecoder packet, long offset, long length);
+    }
+
+    /**
+     * Creates a live heap that holds no payload memory: each accepted packet's payload is handed to
+     * {@code sink} (the heap still tracks lengths, ranges and pointers, so it completes as any other).
+     *
+     * @param cnt the heap's cnt
+     * @param addressBits the heap address width of its packets
+     * @param sink where the payload goes
+     * @return the live heap
+     */
+    static LiveHeap intoSink(long cnt, int addressBits, PayloadSink sink) {
+        return new LiveHeap(cnt, addressBits, Objects.requireNonNull(sink, "sink"));
+    }
+
+    /**
+     * Makes a heap created {@link #intoSink into a sink}, once handed off, a new live heap of another cnt, so
+     * that a chunk stream allocates nothing per heap. Its arrays are kept (the table of a heap with very many
+     * pointers is dropped).
+     *
+     * @param newCnt the new heap's cnt
+     * @param newAddressBits the heap address width of its packets
+     * @param newSink where its payload goes
+     * @throws IllegalStateException if this heap was not created into a sink
+     */
+    void reuseIntoSink(long newCnt, int newAddressBits, PayloadSink newSink) {
+        if (sink == null) {
+            throw new IllegalStateException("only a heap created into a sink can be reused");
+        }
+        cnt = newCnt;
+        addressBits = newAddressBits;
+        sink = Objects.requireNonNull(newSink, "sink");
+        heapLength = -1;
+        receivedLength = 0;
+        minLength = 0;
+        endOfStream = false;
+        payload = null;
+        reserved = Long.MAX_VALUE;
+        pointerCount = 0;
+        seenTable = null;
+        seenSize = 0;
+        seenZero = false;
+        if (ranges != null) {
+            ranges.clear();
+        }
+    }
+
+    /** @return the sink of a heap created {@link #intoSink into a sink}, else null */
+    PayloadSink payloadSink() {
+        return sink;
     }
 
     /**
@@ -141,7 +222,11 @@ final class LiveHeap {
         }
         addPointers(p);
         if (length > 0) {
-            memcpy.copy(p.segment(), p.payloadStart(), payload, offset, length);
+            if (sink != null) {
+                sink.copy(p, offset, length);
+            } else {
+                memcpy.copy(p.segment(), p.payloadStart(), payload, offset, length);
+            }
             receivedLength += length;
         }
         return ACCEPTED;

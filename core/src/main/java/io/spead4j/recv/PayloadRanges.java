@@ -75,6 +75,11 @@ final class PayloadRanges {
         size--;
     }
 
+    /** Forgets every range (the arrays are kept). */
+    void clear() {
+        size = 0;
+    }
+
     /** @return number of ranges */
     int size() {
         return size;

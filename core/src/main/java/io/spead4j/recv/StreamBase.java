@@ -199,6 +199,21 @@ public abstract class StreamBase implements AutoCloseable {
         return step.processPacket(batch, p);
     }
 
+    /**
+     * Runs a task under the stream's lock, between reader batches (spead2 posts such tasks to the stream's
+     * executor; a chunk stream group asks its members to release chunks this way).
+     *
+     * @param task the task
+     */
+    final void runLocked(Runnable task) {
+        lock.lock();
+        try {
+            task.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Flushes the live heaps now (spead2's C++ {@code flush()}). */
     final void flush() {
         lock.lock();
