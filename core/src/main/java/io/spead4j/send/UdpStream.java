@@ -61,8 +61,8 @@ public final class UdpStream extends Stream {
     private final UdpSendBatch datagrams;
     /** Packets of the current sendmmsg to send again without GSO (writer thread only). */
     private final int[] retry = new int[SEND_BATCH];
-    /** Whether the native socket merges packets by segmentation offload (writer thread only after start). */
-    private boolean gso;
+    /** Whether runs of equal-sized packets go as GSO messages; written by the writer (off after a failure). */
+    private volatile boolean gso;
     private final InetSocketAddress[] endpoints;
 
     /** Opens the stream's NIO socket: run by the constructor after every argument has been checked. */
@@ -424,6 +424,16 @@ public final class UdpStream extends Stream {
                 + endpoints[batch.substreamIndex(packet)], errno);
         LOG.debug("UDP send failed", e);
         batch.fail(packet, e);
+    }
+
+    /** @return the native socket, or null on the NIO path (for tests) */
+    NativeUdpSocket nativeSocket() {
+        return socket;
+    }
+
+    /** @return whether the stream still merges packets with segmentation offload (for tests) */
+    boolean gsoActive() {
+        return gso;
     }
 
     /** Flushes and stops the writer (see {@link Stream#close()}), then closes the socket. */
