@@ -573,8 +573,25 @@ public final class NativeUdpSocket implements Channel {
      * @throws ClosedChannelException if it was closed before
      */
     public int sendBatch(UdpSendBatch batch) throws IOException {
+        return sendBatch(batch, false);
+    }
+
+    /**
+     * Sends a batch as {@link #sendBatch(UdpSendBatch)} does, except that with {@code stopAtRefusedMerge} a
+     * refused message of several merged datagrams (GSO) ends the send there, as spead2 does, so that the
+     * caller can send the rest without GSO in order: {@link UdpSendBatch#stoppedAt()} then gives the first
+     * datagram not sent.
+     *
+     * @param batch the datagrams
+     * @param stopAtRefusedMerge whether a refused merged message stops the send
+     * @return how many failed before any stop (0: all sent, or all sent up to the stop)
+     * @throws AsynchronousCloseException if the socket was closed meanwhile (the rest are not sent)
+     * @throws ClosedChannelException if it was closed before
+     */
+    public int sendBatch(UdpSendBatch batch, boolean stopAtRefusedMerge) throws IOException {
         int n = batch.messageCount();
         int failed = 0;
+        batch.stopAt(-1);
         begin();
         try {
             int first = 0;
@@ -594,6 +611,10 @@ public final class NativeUdpSocket implements Channel {
                 if (errno == Libc.EAGAIN) {
                     waitFor(sendPoll, sendCapture, POLL_SLICE_MILLIS);
                     continue;
+                }
+                if (stopAtRefusedMerge && batch.segments(first) > 1) {
+                    batch.stopAt(first);
+                    return failed;
                 }
                 batch.setMessageErrno(first, errno);
                 failed += batch.segments(first);

@@ -290,6 +290,23 @@ public final class UdpSendBatch {
                 && messageBytes[m] + length <= MAX_GSO_BYTES;
     }
 
+    /** First datagram of the message where the last send stopped, or -1 (see {@link #stoppedAt()}). */
+    private int stoppedAt = -1;
+
+    void stopAt(int message) {
+        stoppedAt = message < 0 ? -1 : messageFirst[message];
+    }
+
+    /**
+     * Where the last send stopped when asked to stop at a refused merged message
+     * ({@link NativeUdpSocket#sendBatch(UdpSendBatch, boolean)}).
+     *
+     * @return the index of the first datagram not sent, or -1 if the send went through the whole batch
+     */
+    public int stoppedAt() {
+        return stoppedAt;
+    }
+
     void setMessageErrno(int m, int errno) {
         messageErrno[m] = errno;
     }

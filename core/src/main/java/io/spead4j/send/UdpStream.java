@@ -59,8 +59,6 @@ public final class UdpStream extends Stream {
     private final NativeUdpSocket socket;
     /** The native socket's reusable sendmmsg description (null for NIO). */
     private final UdpSendBatch datagrams;
-    /** Packets of the current sendmmsg to send again without GSO (writer thread only). */
-    private final int[] retry = new int[SEND_BATCH];
     /** Whether runs of equal-sized packets go as GSO messages; written by the writer (off after a failure). */
     private volatile boolean gso;
     private final InetSocketAddress[] endpoints;
@@ -334,8 +332,9 @@ public final class UdpStream extends Stream {
      * Sends the batch with one {@code sendmmsg} per {@value #SEND_BATCH} packets, runs of equal-sized packets
      * to one endpoint merged by segmentation offload (GSO) where the socket offers it. A packet the kernel
      * refuses (e.g. too large) fails its heap and the others are still sent, as spead2 does; a closed socket
-     * fails every packet not yet sent. As in spead2, packets whose GSO message failed are sent again without
-     * GSO, and if that works GSO stays off for this stream (a device that cannot segment).
+     * fails every packet not yet sent. As in spead2, when a merged message is refused, that packet and every
+     * later one of the call are sent again without GSO, in order; if that works GSO stays off for this stream
+     * (a device that cannot segment), if not the error was not GSO's and GSO stays on.
      */
     private void writeNative(PacketBatch batch) {
         int n = batch.size();
@@ -343,30 +342,9 @@ public final class UdpStream extends Stream {
         int next = 0;
         while (next < n) {
             int first = next;
-            datagrams.clear();
-            datagrams.setGso(gso);
-            while (next < n && datagrams.size() < SEND_BATCH) {
-                addDatagram(batch, memory, next);
-                next++;
-            }
+            next = Math.min(n, first + SEND_BATCH);
             try {
-                if (socket.sendBatch(datagrams) > 0) {
-                    int retries = 0;
-                    for (int j = 0; j < datagrams.size(); j++) {
-                        int errno = datagrams.errno(j);
-                        if (errno == 0) {
-                            continue;
-                        }
-                        if (datagrams.merged(j)) {
-                            retry[retries++] = first + j;
-                        } else {
-                            fail(batch, first + j, errno);
-                        }
-                    }
-                    if (retries > 0) {
-                        resendWithoutGso(batch, memory, retries);
-                    }
-                }
+                sendRange(batch, memory, first, next, gso);
             } catch (ClosedChannelException e) {
                 for (int j = first; j < n; j++) {
                     batch.fail(j, e);
@@ -376,6 +354,34 @@ public final class UdpStream extends Stream {
                 for (int j = first; j < next; j++) {
                     batch.fail(j, e);
                 }
+            }
+        }
+    }
+
+    /** Sends packets {@code [from, to)} in one {@code sendmmsg} (or two, after a refused GSO message). */
+    private void sendRange(PacketBatch batch, MemorySegment memory, int from, int to, boolean withGso)
+            throws IOException {
+        datagrams.clear();
+        datagrams.setGso(withGso);
+        for (int p = from; p < to; p++) {
+            addDatagram(batch, memory, p);
+        }
+        boolean failed = socket.sendBatch(datagrams, withGso) > 0;
+        int stop = datagrams.stoppedAt();
+        int sent = stop < 0 ? to - from : stop;
+        if (failed) {
+            for (int j = 0; j < sent; j++) {
+                int errno = datagrams.errno(j);
+                if (errno != 0) {
+                    fail(batch, from + j, errno);
+                }
+            }
+        }
+        if (stop >= 0) {
+            sendRange(batch, memory, from + stop, to, false);
+            if (datagrams.errno(0) == 0 && gso) {
+                LOG.debug("disabling GSO: sending with it failed and without it succeeded");
+                gso = false;
             }
         }
     }
@@ -394,29 +400,6 @@ public final class UdpStream extends Stream {
     @Override
     boolean gathersPayload() {
         return socket != null;
-    }
-
-    /** Sends the packets listed in {@link #retry} one message each; GSO goes off if they all get through. */
-    private void resendWithoutGso(PacketBatch batch, MemorySegment memory, int retries) throws IOException {
-        datagrams.clear();
-        datagrams.setGso(false);
-        for (int k = 0; k < retries; k++) {
-            int p = retry[k];
-            addDatagram(batch, memory, p);
-        }
-        if (socket.sendBatch(datagrams) == 0) {
-            if (gso) {
-                LOG.debug("disabling GSO: sending with it failed and without it succeeded");
-                gso = false;
-            }
-            return;
-        }
-        for (int k = 0; k < retries; k++) {
-            int errno = datagrams.errno(k);
-            if (errno != 0) {
-                fail(batch, retry[k], errno);
-            }
-        }
     }
 
     private void fail(PacketBatch batch, int packet, int errno) {

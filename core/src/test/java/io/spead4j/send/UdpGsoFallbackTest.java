@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * datagrams are sent again one by one and, as that works, segmentation offload stays off for the stream.
  * Loopback never refuses GSO by itself, so the test makes the kernel refuse it: with UDP checksums off
  * ({@code SO_NO_CHECK}, and {@code UDP_NO_CHECK6_TX} on an IPv6 socket) Linux rejects every GSO send with
- * {@code EINVAL} but still sends plain datagrams.
+ * {@code EINVAL} but still sends plain datagrams. The receiver keeps spead2's default (no out-of-order
+ * packets), so a resend that overtook later packets would lose the heaps.
  */
 class UdpGsoFallbackTest {
     private static final int SOL_SOCKET = 1;
@@ -52,9 +53,11 @@ class UdpGsoFallbackTest {
                     if (socket.isIpv6()) {
                         socket.setOption(SOL_UDP, UDP_NO_CHECK6_TX, 1);
                     }
-                    sender.sendHeap(new Heap().addItem(0x1000, payload, false), 1);
-                    sender.sendHeap(new Heap().addItem(0x1000, payload, false), 2);
-                    sender.sendHeap(new Heap().addEnd(), 3);
+                    // one group, so all 51 packets go in one sendmmsg call: the refused merged messages must be
+                    // resent in order, before the short last packets and the stop heap that follow them
+                    sender.sendHeaps(List.of(new HeapReference(new Heap().addItem(0x1000, payload, false), 1, 0),
+                            new HeapReference(new Heap().addItem(0x1000, payload, false), 2, 0),
+                            new HeapReference(new Heap().addEnd(), 3, 0)), GroupMode.SERIAL);
                     assertThat(sender.gsoActive()).as("GSO is off after the refused message").isFalse();
                 }
                 List<HeapBase> heaps = Drain.heaps(receiver);
