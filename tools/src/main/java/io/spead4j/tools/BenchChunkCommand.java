@@ -98,6 +98,11 @@ final class BenchChunkCommand implements Callable<Integer> {
             description = "Most heaps sent but not yet received (default: 32, or more to cover max-chunks + 2 chunks)")
     Integer window;
 
+    @Option(names = "--rate", paramLabel = "GBPS",
+            description = "Send rate limit in Gb/s, 0 for none (default ${DEFAULT-VALUE}). Over UDP, a window larger "
+                    + "than the socket buffer (net.core.rmem_max) loses heaps in the kernel without one")
+    double rate;
+
     @Option(names = "--quiet", description = "Print only heaps/s and Gb/s")
     boolean quiet;
 
@@ -127,6 +132,8 @@ final class BenchChunkCommand implements Callable<Integer> {
         } else if (window != null && window < minWindow()) {
             bad = "--window must be at least " + minWindow() + " (heaps of max-chunks + 1 chunks), or the sender "
                     + "waits for chunks the stream cannot hand over yet";
+        } else if (!(rate >= 0) || Double.isInfinite(rate)) {
+            bad = "--rate must be a finite number of Gb/s, at least 0";
         } else if (maxHeapSize < 1) {
             bad = "--max-heap-size must be positive";
         }
@@ -245,7 +252,7 @@ final class BenchChunkCommand implements Callable<Integer> {
             }
             try (rx) {
                 io.spead4j.send.StreamConfig sendConfig = new io.spead4j.send.StreamConfig()
-                        .withMaxPacketSize(PACKET_SIZE).withMaxHeaps(SEND_SLOTS + 1);
+                        .withMaxPacketSize(PACKET_SIZE).withMaxHeaps(SEND_SLOTS + 1).withRate(rate * 1e9 / 8);
                 InprocQueue queue = null;
                 io.spead4j.send.Stream tx;
                 if (transport.equals("inproc")) {

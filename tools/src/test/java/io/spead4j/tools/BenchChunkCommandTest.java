@@ -37,7 +37,7 @@ class BenchChunkCommandTest {
     @Test
     void chunkStreamOverUdpWithSeveralFengsReceivesEveryHeap() {
         Tool r = bench("--transport", "udp", "--heaps", "96", "--fengs", "4", "--heaps-per-chunk", "2",
-                "--max-chunks", "3");
+                "--max-chunks", "3", "--rate", "4");
         assertThat(r.status()).as(r.out() + r.err()).isZero();
         assertThat(r.lines().get(0)).startsWith("chunk stream (8 heaps a chunk, 3 open) over udp: 96 heaps");
         assertThat(r.lines().get(1)).isEqualTo("Received 96 of 96 heaps");
@@ -107,6 +107,7 @@ class BenchChunkCommandTest {
         assertThat(bench("--heaps", "0").status()).isEqualTo(2);
         assertThat(bench("--fengs", "0").status()).isEqualTo(2);
         assertThat(bench("--chunks", "2").status()).isEqualTo(2);
+        assertThat(bench("--rate", "-1").status()).isEqualTo(2);
         Tool window = bench("--window", "11");
         assertThat(window.status()).isEqualTo(2);
         assertThat(window.err()).contains("--window must be at least 12");
