@@ -5,8 +5,6 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A bounded, thread-safe queue of {@link Chunk}s with stop semantics, spead2's {@code ChunkRingbuffer}: the
@@ -18,13 +16,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * return the chunks still queued, then throw {@link StoppedException}; iteration ends there. Producers that
  * register with {@link #addProducer()} stop the ring together: {@link #removeProducer()} stops it when the
  * last one leaves (several chunk streams sharing one data ring do this).
+ *
+ * <p>Waiting allocates nothing: the ring waits on a monitor ({@code Object.wait}), not on a
+ * {@code java.util.concurrent} condition, whose every wait allocates a queue node.
  */
 public final class ChunkRingbuffer implements Iterable<Chunk> {
     private final int maxSize;
     private final ArrayDeque<Chunk> queue;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition notEmpty = lock.newCondition();
-    private final Condition notFull = lock.newCondition();
+    /** Guards everything below; waiters for room and for chunks both wait on it. */
+    private final Object lock = new Object();
     private boolean stopped;
     private int producers;
 
@@ -49,11 +49,8 @@ public final class ChunkRingbuffer implements Iterable<Chunk> {
 
     /** @return the number of chunks queued now */
     public int size() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return queue.size();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -69,11 +66,8 @@ public final class ChunkRingbuffer implements Iterable<Chunk> {
 
     /** @return true once the ring was stopped */
     public boolean isStopped() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return stopped;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -86,14 +80,11 @@ public final class ChunkRingbuffer implements Iterable<Chunk> {
      */
     public void put(Chunk chunk) throws InterruptedException {
         Objects.requireNonNull(chunk, "chunk");
-        lock.lockInterruptibly();
-        try {
+        synchronized (lock) {
             while (!stopped && queue.size() >= maxSize) {
-                notFull.await();
+                lock.wait();
             }
             enqueue(chunk);
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -105,14 +96,22 @@ public final class ChunkRingbuffer implements Iterable<Chunk> {
      * @throws StoppedException if the ring is (or gets, while waiting) stopped
      */
     void putUninterruptibly(Chunk chunk) {
-        lock.lock();
-        try {
+        boolean interrupted = false;
+        synchronized (lock) {
             while (!stopped && queue.size() >= maxSize) {
-                notFull.awaitUninterruptibly();
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-            enqueue(chunk);
-        } finally {
-            lock.unlock();
+            try {
+                enqueue(chunk);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
@@ -125,15 +124,12 @@ public final class ChunkRingbuffer implements Iterable<Chunk> {
      */
     public boolean tryPut(Chunk chunk) {
         Objects.requireNonNull(chunk, "chunk");
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (!stopped && queue.size() >= maxSize) {
                 return false;
             }
             enqueue(chunk);
             return true;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -142,7 +138,7 @@ public final class ChunkRingbuffer implements Iterable<Chunk> {
             throw new StoppedException();
         }
         queue.addLast(chunk);
-        notEmpty.signal();
+        lock.notifyAll();
     }
 
     /**
@@ -153,14 +149,11 @@ public final class ChunkRingbuffer implements Iterable<Chunk> {
      * @throws InterruptedException if interrupted while waiting
      */
     public Chunk get() throws InterruptedException {
-        lock.lockInterruptibly();
-        try {
+        synchronized (lock) {
             while (queue.isEmpty() && !stopped) {
-                notEmpty.await();
+                lock.wait();
             }
             return dequeue();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -175,17 +168,16 @@ public final class ChunkRingbuffer implements Iterable<Chunk> {
      */
     public Chunk get(long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = unit.toNanos(timeout);
-        lock.lockInterruptibly();
-        try {
+        long deadline = System.nanoTime() + nanos;
+        synchronized (lock) {
             while (queue.isEmpty() && !stopped) {
                 if (nanos <= 0) {
                     return null;
                 }
-                nanos = notEmpty.awaitNanos(nanos);
+                TimeUnit.NANOSECONDS.timedWait(lock, nanos);
+                nanos = deadline - System.nanoTime();
             }
             return dequeue();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -194,14 +186,19 @@ public final class ChunkRingbuffer implements Iterable<Chunk> {
      * throwing once the ring is stopped and empty.
      */
     Chunk getUninterruptibly() {
-        lock.lock();
-        try {
+        boolean interrupted = false;
+        synchronized (lock) {
             while (queue.isEmpty() && !stopped) {
-                notEmpty.awaitUninterruptibly();
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
             return queue.isEmpty() ? null : take();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -212,14 +209,11 @@ public final class ChunkRingbuffer implements Iterable<Chunk> {
      * @throws StoppedException if the ring is stopped and empty
      */
     public Chunk tryGet() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (queue.isEmpty() && !stopped) {
                 return null;
             }
             return dequeue();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -232,7 +226,7 @@ public final class ChunkRingbuffer implements Iterable<Chunk> {
 
     private Chunk take() {
         Chunk out = queue.pollFirst();
-        notFull.signal();
+        lock.notifyAll();
         return out;
     }
 
@@ -243,27 +237,20 @@ public final class ChunkRingbuffer implements Iterable<Chunk> {
      * @return true if this call stopped the ring, false if it was already stopped
      */
     public boolean stop() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (stopped) {
                 return false;
             }
             stopped = true;
-            notEmpty.signalAll();
-            notFull.signalAll();
+            lock.notifyAll();
             return true;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Registers a producer; the ring stops when every registered producer has called {@link #removeProducer()}. */
     public void addProducer() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             producers++;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -274,15 +261,12 @@ public final class ChunkRingbuffer implements Iterable<Chunk> {
      * @throws IllegalStateException if no producer is registered
      */
     public boolean removeProducer() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (producers == 0) {
                 throw new IllegalStateException("removeProducer without a matching addProducer");
             }
             producers--;
             return producers == 0 && stop();
-        } finally {
-            lock.unlock();
         }
     }
 

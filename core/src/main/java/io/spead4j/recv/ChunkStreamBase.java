@@ -16,13 +16,13 @@ import java.util.Objects;
  * heap's payload goes straight into a chunk chosen by the place function, and a heap leaving the live set
  * only marks its presence. Chunks come and go through a window of {@code maxChunks} chunk ids; where they
  * come from and go to is the subclass's business ({@link ChunkRingStream}: rings;
- * {@link ChunkStreamGroupMember}: its group).
+ * {@link ChunkStreamGroupMember}: its group; {@link ChunkStream}: user callbacks).
  *
  * <p>The stream's configuration is adjusted as spead2 does: unsized heaps are refused, and two COUNTER
  * statistics are appended after the user's: {@code too_old_heaps} and {@code rejected_heaps}.
  */
 abstract sealed class ChunkStreamBase extends StreamBase
-        permits ChunkRingStream, ChunkStreamGroupMember {
+        permits ChunkRingStream, ChunkStream, ChunkStreamGroupMember {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkStreamBase.class);
 
     /** Name of the statistic of heaps whose chunk had already left the window. */

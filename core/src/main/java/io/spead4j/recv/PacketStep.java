@@ -385,6 +385,21 @@ final class PacketStep {
         }
     }
 
+    /** Clears the custom statistics of the last (merged) batch, for updates made by a stop's flush. */
+    void beginStopStats() {
+        Arrays.fill(batchStats, 0);
+    }
+
+    /** Merges the custom statistics updated since {@link #beginStopStats()} into the stream's. */
+    void mergeStopStats() {
+        synchronized (statsLock) {
+            for (int i = StreamConfig.STAT_CUSTOM; i < stats.length; i++) {
+                stats[i] = statConfig.get(i).mode().combine(stats[i], batchStats[i]);
+            }
+        }
+        Arrays.fill(batchStats, 0);
+    }
+
     /**
      * Combines a value into a custom statistic of the current batch.
      *

@@ -131,6 +131,14 @@ public abstract class StreamBase implements AutoCloseable {
         // nothing by default
     }
 
+    /**
+     * Called under the stream's lock once the stream has stopped and its live heaps were flushed, before
+     * {@link #awaitStopped()} returns: what a consumer must have seen by then.
+     */
+    void beforeStopSignalled() {
+        // nothing by default
+    }
+
     /** Called under the stream's lock once the stream has stopped and was flushed. */
     void afterStopReceived() {
         // nothing by default
@@ -240,8 +248,12 @@ public abstract class StreamBase implements AutoCloseable {
                     }
                 }
             } finally {
-                stoppedLatch.countDown();
-                afterStopReceived();
+                try {
+                    beforeStopSignalled();
+                } finally {
+                    stoppedLatch.countDown();
+                    afterStopReceived();
+                }
             }
         }
     }
@@ -381,6 +393,20 @@ public abstract class StreamBase implements AutoCloseable {
      */
     protected final void updateBatchStat(int index, long value) {
         step.updateBatchStat(index, value);
+    }
+
+    /**
+     * Starts counting custom statistics updated outside a batch, by a stop's flush (caller holds the lock, and
+     * the last batch was merged): {@link #updateBatchStat} then goes to a fresh set, merged by
+     * {@link #mergeStopStats()}.
+     */
+    final void beginStopStats() {
+        step.beginStopStats();
+    }
+
+    /** Merges the custom statistics updated since {@link #beginStopStats()} (caller holds the lock). */
+    final void mergeStopStats() {
+        step.mergeStopStats();
     }
 
     // ------------------------------------------------------------------------------------------------ file readers

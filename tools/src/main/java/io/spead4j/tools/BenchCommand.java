@@ -43,11 +43,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** {@code spead4j bench}: spead2_bench ({@code mem}, {@code master}, {@code agent}) and an in-process benchmark. */
+/** {@code spead4j bench}: spead2_bench ({@code mem}, {@code master}, {@code agent}), in-process and chunk stream benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks (spead2_bench): mem, master, agent, inproc",
+        description = "Benchmarks (spead2_bench): mem, master, agent, inproc, chunk",
         subcommands = {BenchCommand.Mem.class, BenchCommand.Master.class, BenchCommand.Agent.class,
-            BenchCommand.Inproc.class})
+            BenchCommand.Inproc.class, BenchChunkCommand.class})
 final class BenchCommand implements Runnable {
     /** The item id of the benchmark heaps' payload. */
     static final long ITEM_ID = 0x1234;
@@ -58,7 +58,7 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "a benchmark is required: mem, master, agent or inproc");
+                "a benchmark is required: mem, master, agent, inproc or chunk");
     }
 
     /** A receive stream counting contiguous heaps (spead2_bench's {@code recv_stream}). */

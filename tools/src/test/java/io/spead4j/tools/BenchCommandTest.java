@@ -86,7 +86,7 @@ class BenchCommandTest {
     void badArgumentsExitWith2() {
         Tool none = Tool.run("bench");
         assertThat(none.status()).isEqualTo(2);
-        assertThat(none.err()).contains("mem, master, agent or inproc");
+        assertThat(none.err()).contains("mem, master, agent, inproc or chunk");
         assertThat(Tool.run("bench", "mem", "--passes", "0").status()).isEqualTo(2);
         assertThat(Tool.run("bench", "master").status()).isEqualTo(2);
         assertThat(Tool.run("bench", "agent", "notaport").status()).isEqualTo(2);
