@@ -41,6 +41,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** {@code spead4j bench}: spead2_bench ({@code mem}, {@code master}, {@code agent}), in-process and chunk stream benchmarks. */
@@ -82,6 +83,13 @@ final class BenchCommand implements Runnable {
         }
     }
 
+    /**
+     * How long the agent lets its stream end on the sender's end-of-stream heap after the master's "stop"
+     * before stopping it: the master sends "stop" once the kernel took its last packet, which the reader may
+     * not have read yet (spead2_bench stops at once and can then miss heaps that did arrive).
+     */
+    static final long STOP_GRACE_MILLIS = 1000;
+
     /** A receiver, callback or ring (spead2_bench's {@code recv_connection}), counting contiguous heaps. */
     static final class Receiver {
         final StreamBase stream;
@@ -109,7 +117,7 @@ final class BenchCommand implements Runnable {
 
         /** Waits for the end (stopping first if {@code force}) and returns the heaps counted. */
         long stop(boolean force) throws InterruptedException {
-            if (force) {
+            if (force && !stream.awaitStopped(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
                 stream.stop();
             }
             if (consumer != null) {
