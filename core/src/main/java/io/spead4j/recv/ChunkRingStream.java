@@ -72,10 +72,19 @@ public final class ChunkRingStream extends ChunkStreamBase implements ChunkRingP
 
     @Override
     void readyChunk(Chunk chunk) {
+        putReadyChunk(dataRing, chunk, LOG);
+    }
+
+    /**
+     * Puts a chunk the window has readied on a data ring, waiting for room without being interruptible; if the
+     * ring has been stopped from outside, the chunk is dropped and that is logged at debug to {@code log}. Shared
+     * with {@link ChunkStreamRingGroup}.
+     */
+    static void putReadyChunk(ChunkRingbuffer dataRing, Chunk chunk, Logger log) {
         try {
             dataRing.putUninterruptibly(chunk);
         } catch (StoppedException e) {
-            LOG.debug("dropped chunk {} due to external stop", chunk.chunkId());
+            log.debug("dropped chunk {} due to external stop", chunk.chunkId());
         }
     }
 

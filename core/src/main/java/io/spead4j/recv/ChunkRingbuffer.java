@@ -2,7 +2,6 @@ package io.spead4j.recv;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -279,40 +278,7 @@ public final class ChunkRingbuffer implements Iterable<Chunk> {
      */
     @Override
     public Iterator<Chunk> iterator() {
-        return new Iterator<>() {
-            private Chunk next;
-            private boolean done;
-
-            @Override
-            public boolean hasNext() {
-                if (next != null) {
-                    return true;
-                }
-                if (done) {
-                    return false;
-                }
-                try {
-                    next = get();
-                    return true;
-                } catch (StoppedException e) {
-                    done = true;
-                    return false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for a chunk", e);
-                }
-            }
-
-            @Override
-            public Chunk next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                Chunk out = next;
-                next = null;
-                return out;
-            }
-        };
+        return new BlockingRingIterator<>(this::get, "a chunk");
     }
 
     @Override

@@ -61,11 +61,7 @@ public final class ChunkStreamRingGroup implements ChunkRingPair, Iterable<Chunk
 
         @Override
         public void readyChunk(Chunk chunk) {
-            try {
-                dataRing.putUninterruptibly(chunk);
-            } catch (StoppedException e) {
-                LOG.debug("dropped chunk {} due to external stop", chunk.chunkId());
-            }
+            ChunkRingStream.putReadyChunk(dataRing, chunk, LOG);
         }
 
         @Override

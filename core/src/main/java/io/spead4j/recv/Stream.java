@@ -8,7 +8,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -396,40 +395,7 @@ public final class Stream extends StreamBase implements Iterable<HeapBase> {
      */
     @Override
     public Iterator<HeapBase> iterator() {
-        return new Iterator<>() {
-            private HeapBase next;
-            private boolean done;
-
-            @Override
-            public boolean hasNext() {
-                if (next != null) {
-                    return true;
-                }
-                if (done) {
-                    return false;
-                }
-                try {
-                    next = get();
-                    return true;
-                } catch (StoppedException e) {
-                    done = true;
-                    return false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for a heap", e);
-                }
-            }
-
-            @Override
-            public HeapBase next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                HeapBase out = next;
-                next = null;
-                return out;
-            }
-        };
+        return new BlockingRingIterator<>(this::get, "a heap");
     }
 
     @Override

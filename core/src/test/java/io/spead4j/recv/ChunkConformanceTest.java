@@ -12,7 +12,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayOutputStream;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.math.BigInteger;
@@ -132,13 +131,8 @@ class ChunkConformanceTest {
             throws InterruptedException {
         Map<Long, byte[]> out = new HashMap<>();
         ChunkRingbuffer data = new ChunkRingbuffer(4);
-        ChunkRingbuffer free = new ChunkRingbuffer(4);
-        Arena arena = Arena.ofAuto();
-        try (ChunkRingStream stream = new ChunkRingStream(pool, new StreamConfig(),
-                placer.configure(new ChunkStreamConfig().withMaxChunks(2)), data, free)) {
-            for (int i = 0; i < 4; i++) {
-                stream.addFreeChunk(placer.newChunk(arena));
-            }
+        try (ChunkRingStream stream = TimestampPlacerRingStreams.withFourFreeChunks(pool, placer, data,
+                new ChunkRingbuffer(4))) {
             stream.addBufferReader(spead);
             for (Chunk chunk : data) {
                 for (Map.Entry<Long, Long> e : shape.timestampByCnt().entrySet()) {

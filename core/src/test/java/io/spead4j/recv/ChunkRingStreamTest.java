@@ -16,6 +16,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ObjIntConsumer;
 
 import static io.spead4j.recv.TestPackets.packet;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -186,46 +187,46 @@ class ChunkRingStreamTest {
         }
     }
 
-    @Test
-    void outOfOrderHeapsInsideTheWindow() throws IOException {
+    /**
+     * Sends the heaps at the positions to a plain-placed stream, checks every chunk that comes out (with its
+     * index in the order they came) and gives it back to the stream; returns how many came.
+     */
+    private static int receivePlainChunks(List<Integer> positions, ObjIntConsumer<Chunk> check) throws IOException {
         InprocQueue queue = new InprocQueue();
         ChunkRingbuffer data = new ChunkRingbuffer(4);
         try (ChunkRingStream stream = stream(queue, PLACE_PLAIN, 0, data, freeRing(HEAPS_PER_CHUNK, false));
              InprocStream sender = new InprocStream(pool, List.of(queue), new io.spead4j.send.StreamConfig())) {
-            List<Integer> positions = List.of(37, 7, 27, 47, 17, 87, 57, 77, 67);
             sendHeaps(sender, positions);
-            byte[] expected = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0};
             int seen = 0;
             for (Chunk chunk : data) {
-                checkChunk(chunk, seen, expected, false);
+                check.accept(chunk, seen);
                 seen++;
                 stream.addFreeChunk(chunk);
             }
-            assertThat(seen).isEqualTo(positions.size());
+            return seen;
         }
     }
 
     @Test
+    void outOfOrderHeapsInsideTheWindow() throws IOException {
+        List<Integer> positions = List.of(37, 7, 27, 47, 17, 87, 57, 77, 67);
+        byte[] expected = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0};
+        int seen = receivePlainChunks(positions, (chunk, index) -> checkChunk(chunk, index, expected, false));
+        assertThat(seen).isEqualTo(positions.size());
+    }
+
+    @Test
     void aJumpFarAheadReadiesTheWholeWindow() throws IOException {
-        InprocQueue queue = new InprocQueue();
-        ChunkRingbuffer data = new ChunkRingbuffer(4);
-        try (ChunkRingStream stream = stream(queue, PLACE_PLAIN, 0, data, freeRing(HEAPS_PER_CHUNK, false));
-             InprocStream sender = new InprocStream(pool, List.of(queue), new io.spead4j.send.StreamConfig())) {
-            List<Integer> positions = List.of(100, 200);
-            sendHeaps(sender, positions);
-            long[] expectedChunks = {7, 8, 9, 10, 17, 18, 19, 20};
-            int seen = 0;
-            for (Chunk chunk : data) {
-                byte[] expected = new byte[HEAPS_PER_CHUNK];
-                if (positions.contains((int) (expectedChunks[seen] * HEAPS_PER_CHUNK))) {
-                    expected[0] = 1;
-                }
-                checkChunk(chunk, expectedChunks[seen], expected, false);
-                seen++;
-                stream.addFreeChunk(chunk);
+        List<Integer> positions = List.of(100, 200);
+        long[] expectedChunks = {7, 8, 9, 10, 17, 18, 19, 20};
+        int seen = receivePlainChunks(positions, (chunk, index) -> {
+            byte[] expected = new byte[HEAPS_PER_CHUNK];
+            if (positions.contains((int) (expectedChunks[index] * HEAPS_PER_CHUNK))) {
+                expected[0] = 1;
             }
-            assertThat(seen).isEqualTo(expectedChunks.length);
-        }
+            checkChunk(chunk, expectedChunks[index], expected, false);
+        });
+        assertThat(seen).isEqualTo(expectedChunks.length);
     }
 
     @Test

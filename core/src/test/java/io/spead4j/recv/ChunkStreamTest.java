@@ -44,6 +44,14 @@ class ChunkStreamTest {
             allocated.add(chunkId);
             return new Chunk(arena.allocate(HEAPS_PER_CHUNK), arena.allocate(ChunkRingStreamTest.CHUNK_PAYLOAD_SIZE));
         }
+
+        /** A chunk stream that allocates every chunk asked for and collects the ready ones, reading queue. */
+        ChunkStream streamReading(InprocQueue queue) {
+            ChunkStream stream = new ChunkStream(pool, new StreamConfig(), chunkConfig(),
+                    (id, stats) -> allocate(id), (chunk, stats) -> ready.add(chunk));
+            stream.addInprocReader(queue);
+            return stream;
+        }
     }
 
     private static ChunkStreamConfig chunkConfig() {
@@ -59,10 +67,7 @@ class ChunkStreamTest {
     void heapsArePlacedAndChunksHandedOverInIdOrder() throws Exception {
         Callbacks c = new Callbacks();
         InprocQueue queue = new InprocQueue();
-        try (ChunkStream stream = new ChunkStream(pool, new StreamConfig(), chunkConfig(),
-                (id, stats) -> c.allocate(id), (chunk, stats) -> c.ready.add(chunk));
-             InprocStream sender = sender(queue)) {
-            stream.addInprocReader(queue);
+        try (ChunkStream stream = c.streamReading(queue); InprocStream sender = sender(queue)) {
             int heaps = 63;
             sendHeaps(sender, range(0, heaps));
             stream.awaitStopped();
@@ -126,10 +131,7 @@ class ChunkStreamTest {
     void userStopHandsEveryChunkOfTheWindowToReady() throws Exception {
         Callbacks c = new Callbacks();
         InprocQueue queue = new InprocQueue();
-        try (ChunkStream stream = new ChunkStream(pool, new StreamConfig(), chunkConfig(),
-                (id, stats) -> c.allocate(id), (chunk, stats) -> c.ready.add(chunk));
-             InprocStream sender = sender(queue)) {
-            stream.addInprocReader(queue);
+        try (ChunkStream stream = c.streamReading(queue); InprocStream sender = sender(queue)) {
             for (int position : range(0, 25)) { // no end heap: the stream runs until stopped
                 sender.sendHeap(new Heap().addItem(POSITION_ID, position)
                         .addItem(ChunkRingStreamTest.PAYLOAD_ID, ChunkRingStreamTest.heapPayload(position), false));

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -67,13 +66,8 @@ class ChunkUdpTest {
     private void receiveChunks() throws Exception {
         TimestampPlacer placer = new TimestampPlacer(TIMESTAMP_ID, STEP, 4, HEAP_SIZE).withIndex(FENG_ID, FENGS);
         ChunkRingbuffer data = new ChunkRingbuffer(4);
-        ChunkRingbuffer free = new ChunkRingbuffer(4);
-        Arena arena = Arena.ofAuto();
-        try (ChunkRingStream stream = new ChunkRingStream(pool, new StreamConfig(),
-                placer.configure(new ChunkStreamConfig().withMaxChunks(2)), data, free)) {
-            for (int i = 0; i < 4; i++) {
-                stream.addFreeChunk(placer.newChunk(arena));
-            }
+        try (ChunkRingStream stream = TimestampPlacerRingStreams.withFourFreeChunks(pool, placer, data,
+                new ChunkRingbuffer(4))) {
             stream.addUdpReader(0, 9200, 4 << 20, "127.0.0.1"); // a large buffer: nothing lost on a busy machine
             InetSocketAddress to = stream.localAddresses().getFirst();
             int timestamps = 10; // 2.5 chunks; timestamp 5 is left out (a missing time slot)
