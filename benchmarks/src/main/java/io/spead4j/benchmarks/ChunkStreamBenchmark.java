@@ -172,13 +172,7 @@ public class ChunkStreamBenchmark {
         }
         consumer = Thread.ofPlatform().daemon().name("chunk-bench-consumer").start(() -> {
             for (Chunk chunk : dataRing) {
-                long present = 0;
-                for (int i = 0; i < HEAPS_PER_CHUNK; i++) {
-                    if (chunk.isPresent(i)) {
-                        present++;
-                    }
-                }
-                received.addAndGet(present);
+                received.addAndGet(chunk.presentCount());
                 rx.addFreeChunk(chunk);
                 credit.release(HEAPS_PER_CHUNK); // every slot, present or lost, so a loss cannot stall the sender
             }

@@ -98,6 +98,21 @@ public final class Chunk {
         return present.get(ValueLayout.JAVA_BYTE, index) != 0;
     }
 
+    /**
+     * Counts the set slots of the presence map (heaps, or packets with packet presence, that arrived).
+     *
+     * @return how many bytes of {@link #present()} are non-zero
+     */
+    public long presentCount() {
+        long count = 0;
+        for (long i = 0, n = present.byteSize(); i < n; i++) {
+            if (present.get(ValueLayout.JAVA_BYTE, i) != 0) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** Sets every byte of the presence map to 0 (done by {@link ChunkRingPair#addFreeChunk(Chunk)}). */
     public void clearPresent() {
         present.fill((byte) 0);

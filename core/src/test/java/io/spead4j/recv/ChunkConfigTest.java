@@ -83,9 +83,12 @@ class ChunkConfigTest {
         assertThat(chunk.hasExtra()).isFalse();
         assertThat(chunk.extra().byteSize()).isZero();
         present.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 2, (byte) 1);
+        present.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 3, (byte) 7);
         assertThat(chunk.isPresent(2)).isTrue();
+        assertThat(chunk.presentCount()).isEqualTo(2);
         chunk.clearPresent();
         assertThat(chunk.isPresent(2)).isFalse();
+        assertThat(chunk.presentCount()).isZero();
         assertThatThrownBy(() -> new Chunk(present.asReadOnly(), data)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("present");
         assertThatThrownBy(() -> new Chunk(present, null)).isInstanceOf(NullPointerException.class);
