@@ -1,0 +1,379 @@
+package io.spead4j.net;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * One event loop of a {@link io.spead4j.ThreadPool}: a thread that waits in {@code epoll_wait} on an epoll
+ * instance and, when a registered descriptor is ready, calls its {@link Handler}; tasks posted with
+ * {@link #execute(Runnable)} run on the same thread (an {@code eventfd} wakes the wait for them). Any number
+ * of sockets share one loop, which is how spead2's thread pool serves many readers with a few threads.
+ * Linux only (see {@link #isSupported()}); not part of the public API.
+ *
+ * <p>Registrations are level-triggered: a handler that leaves data unread is called again on the next turn,
+ * so a handler may stop after a bounded amount of work (fairness) without re-arming anything. Handlers and
+ * tasks run one at a time on the loop thread and must not block for long: every other socket of the loop
+ * waits meanwhile. A throwable escaping a handler or task is logged and the loop goes on.
+ *
+ * <p>{@link #shutdown()} asks the loop to end once it has no registrations left and no tasks queued (so
+ * readers still running on it are not cut off); tasks posted after the loop ended are refused with
+ * {@link RejectedExecutionException}.
+ */
+public final class EventLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
+    /** Readable ({@code EPOLLIN}). */
+    public static final int READABLE = Libc.EPOLLIN;
+    /** Writable ({@code EPOLLOUT}). */
+    public static final int WRITABLE = Libc.EPOLLOUT;
+    /** An error condition ({@code EPOLLERR}); always reported. */
+    public static final int ERROR = Libc.EPOLLERR;
+    /** Hung up, e.g. after {@code shutdown} ({@code EPOLLHUP}); always reported. */
+    public static final int HANGUP = Libc.EPOLLHUP;
+    private static final ValueLayout.OfLong LONG_ANY = JAVA_LONG.withByteAlignment(1);
+    private static final ValueLayout.OfInt INT_ANY = JAVA_INT.withByteAlignment(1);
+    /** Most events taken by one {@code epoll_wait}. */
+    private static final int MAX_EVENTS = 64;
+    /** The token of the wake-up eventfd (registrations use their slot, below this). */
+    private static final long WAKE_TOKEN = -1L;
+
+    /** What a registration calls on the loop thread. */
+    public interface Handler {
+        /**
+         * The descriptor is ready.
+         *
+         * @param events the ready events ({@link #READABLE}, {@link #WRITABLE}, {@link #ERROR}, {@link #HANGUP})
+         */
+        void ready(int events);
+
+        /** The loop ended while this registration was still active (its pool was closed); release resources. */
+        default void loopEnded() {
+        }
+    }
+
+    /** A descriptor registered with the loop; used on the loop thread only. */
+    public final class Registration {
+        private final int slot;
+        private final int fd;
+        private final Handler handler;
+        private int interest;
+        private boolean cancelled;
+
+        private Registration(int slot, int fd, Handler handler, int interest) {
+            this.slot = slot;
+            this.fd = fd;
+            this.handler = handler;
+            this.interest = interest;
+        }
+
+        /**
+         * Changes the events waited for (loop thread only).
+         *
+         * @param events {@link #READABLE} and/or {@link #WRITABLE}, or 0 for none (errors still reported)
+         */
+        public void setInterest(int events) {
+            checkLoopThread();
+            if (cancelled || events == interest) {
+                return;
+            }
+            control(Libc.EPOLL_CTL_MOD, fd, events, slot);
+            interest = events;
+        }
+
+        /** @return the events waited for */
+        public int interest() {
+            return interest;
+        }
+
+        /** Removes the registration (loop thread only; before the descriptor is closed). Idempotent. */
+        public void cancel() {
+            checkLoopThread();
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+            registrations.set(slot, null);
+            freeSlots.add(slot);
+            live--;
+            if (Libc.epollCtl(capture, epfd, Libc.EPOLL_CTL_DEL, fd, MemorySegment.NULL) != 0) {
+                LOG.debug("epoll_ctl DEL of fd {} failed: {}", fd, Libc.strerror(Libc.errno(capture)));
+            }
+        }
+    }
+
+    private final String name;
+    private final Arena arena = Arena.ofShared();
+    private final int epfd;
+    private final int wakeFd;
+    /** Loop-thread scratch: captured errno, the event array, the control event. */
+    private final MemorySegment capture;
+    private final MemorySegment events;
+    private final MemorySegment controlEvent;
+    /** Posting threads' scratch for the eventfd write (guarded by {@link #wakeLock}). */
+    private final MemorySegment wakeValue;
+    private final MemorySegment wakeCapture;
+    private final Object wakeLock = new Object();
+    private final MemorySegment drainValue;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    // loop thread only
+    private final List<Registration> registrations = new ArrayList<>();
+    private final List<Integer> freeSlots = new ArrayList<>();
+    private int live;
+    private volatile Thread thread;
+    private volatile boolean shutdownRequested;
+    /** Set (under {@link #wakeLock}) when the loop has ended: later tasks are refused. */
+    private boolean ended;
+
+    /**
+     * Creates the loop's epoll instance and wake-up eventfd; {@link #run()} is the body of its thread.
+     *
+     * @param name the name for logs
+     * @throws IOException if the kernel refuses
+     * @throws UnsupportedOperationException if not {@link #isSupported()}
+     */
+    public EventLoop(String name) throws IOException {
+        String problem = Libc.unsupportedReason();
+        if (problem != null) {
+            throw new UnsupportedOperationException("epoll is not available: " + problem);
+        }
+        this.name = Objects.requireNonNull(name, "name");
+        this.capture = arena.allocate(Libc.CAPTURE_LAYOUT);
+        this.wakeCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
+        this.events = arena.allocate(Libc.EPOLL_EVENT, MAX_EVENTS);
+        this.controlEvent = arena.allocate(Libc.EPOLL_EVENT);
+        this.wakeValue = arena.allocate(JAVA_LONG);
+        this.wakeValue.set(JAVA_LONG, 0, 1L);
+        this.drainValue = arena.allocate(JAVA_LONG);
+        int ep = Libc.epollCreate1(capture, Libc.EPOLL_CLOEXEC);
+        if (ep < 0) {
+            int errno = Libc.errno(capture);
+            arena.close();
+            throw NativeUdpSocket.errorFor("epoll_create1", errno);
+        }
+        int wake = Libc.eventfd(capture, 0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
+        if (wake < 0) {
+            int errno = Libc.errno(capture);
+            Libc.close(capture, ep);
+            arena.close();
+            throw NativeUdpSocket.errorFor("eventfd", errno);
+        }
+        this.epfd = ep;
+        this.wakeFd = wake;
+        try {
+            control(Libc.EPOLL_CTL_ADD, wakeFd, Libc.EPOLLIN, WAKE_TOKEN);
+        } catch (UncheckedIOException e) {
+            Libc.close(capture, wake);
+            Libc.close(capture, ep);
+            arena.close();
+            throw e.getCause();
+        }
+    }
+
+    /** @return whether event loops work here (Linux x86-64/aarch64 with native access) */
+    public static boolean isSupported() {
+        return Libc.unsupportedReason() == null;
+    }
+
+    /** @return null if {@link #isSupported()}, else why not */
+    public static String unsupportedReason() {
+        return Libc.unsupportedReason();
+    }
+
+    /** @return whether the calling thread is this loop's thread */
+    public boolean inLoopThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    private void checkLoopThread() {
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("not on the thread of event loop " + name);
+        }
+    }
+
+    private void control(int op, int fd, int interest, long token) {
+        controlEvent.set(JAVA_INT, Libc.EPOLL_EVENTS, interest);
+        controlEvent.set(LONG_ANY, Libc.EPOLL_DATA, token);
+        if (Libc.epollCtl(capture, epfd, op, fd, controlEvent) != 0) {
+            throw new UncheckedIOException(NativeUdpSocket.errorFor("epoll_ctl(" + op + ", fd " + fd + ")",
+                    Libc.errno(capture)));
+        }
+    }
+
+    /**
+     * Registers a descriptor (loop thread only). The descriptor must stay open until the registration is
+     * {@linkplain Registration#cancel() cancelled}.
+     *
+     * @param fd the descriptor
+     * @param interest {@link #READABLE} and/or {@link #WRITABLE}
+     * @param handler called on readiness
+     * @return the registration
+     * @throws IOException if the kernel refuses
+     */
+    public Registration register(int fd, int interest, Handler handler) throws IOException {
+        checkLoopThread();
+        Objects.requireNonNull(handler, "handler");
+        int slot = freeSlots.isEmpty() ? registrations.size() : freeSlots.removeLast();
+        Registration r = new Registration(slot, fd, handler, interest);
+        try {
+            control(Libc.EPOLL_CTL_ADD, fd, interest, slot);
+        } catch (UncheckedIOException e) {
+            if (slot != registrations.size()) {
+                freeSlots.add(slot);
+            }
+            throw e.getCause();
+        }
+        if (slot == registrations.size()) {
+            registrations.add(r);
+        } else {
+            registrations.set(slot, r);
+        }
+        live++;
+        return r;
+    }
+
+    /**
+     * Runs a task on the loop thread, after the current handler or task.
+     *
+     * @param task the task
+     * @throws RejectedExecutionException if the loop has ended
+     */
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        synchronized (wakeLock) {
+            if (ended) {
+                throw new RejectedExecutionException("event loop " + name + " has ended");
+            }
+            tasks.add(task);
+        }
+        wake();
+    }
+
+    private void wake() {
+        if (inLoopThread() || !wakePending.compareAndSet(false, true)) {
+            return; // the loop looks at its tasks before it waits again
+        }
+        synchronized (wakeLock) {
+            if (!ended && Libc.write(wakeCapture, wakeFd, wakeValue, 8) != 8) {
+                LOG.debug("waking event loop {} failed: {}", name, Libc.strerror(Libc.errno(wakeCapture)));
+            }
+        }
+    }
+
+    /** Asks the loop to end once no registration is left and no task is queued. Idempotent. */
+    public void shutdown() {
+        shutdownRequested = true;
+        wakePending.set(false);
+        wake();
+    }
+
+    /** @return whether the loop thread has ended */
+    public boolean hasEnded() {
+        synchronized (wakeLock) {
+            return ended;
+        }
+    }
+
+    /** The loop (the body of its thread): waits, dispatches, runs tasks, until shut down and idle. */
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        try {
+            while (true) {
+                runTasks();
+                if (shutdownRequested && live == 0 && tasks.isEmpty()) {
+                    synchronized (wakeLock) {
+                        if (tasks.isEmpty()) {
+                            ended = true;
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                int n = Libc.epollWait(capture, epfd, events, MAX_EVENTS, -1);
+                if (n < 0) {
+                    int errno = Libc.errno(capture);
+                    if (errno == Libc.EINTR) {
+                        continue;
+                    }
+                    LOG.error("event loop {}: epoll_wait failed: {}; the loop ends", name, Libc.strerror(errno));
+                    break;
+                }
+                for (int i = 0; i < n; i++) {
+                    long at = i * Libc.EPOLL_EVENT.byteSize();
+                    int ready = events.get(INT_ANY, at + Libc.EPOLL_EVENTS);
+                    long token = events.get(LONG_ANY, at + Libc.EPOLL_DATA);
+                    if (token == WAKE_TOKEN) {
+                        wakePending.set(false);
+                        Libc.read(capture, wakeFd, drainValue, 8);
+                        continue;
+                    }
+                    Registration r = token < registrations.size() ? registrations.get((int) token) : null;
+                    if (r == null || r.cancelled) {
+                        continue; // cancelled by an earlier handler of this turn
+                    }
+                    try {
+                        r.handler.ready(ready);
+                    } catch (Throwable t) {
+                        LOG.error("event loop {}: a handler threw", name, t);
+                    }
+                }
+            }
+        } finally {
+            end();
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                LOG.error("event loop {}: a task threw", name, t);
+            }
+        }
+    }
+
+    private void end() {
+        synchronized (wakeLock) {
+            ended = true;
+        }
+        runTasks();
+        for (Registration r : new ArrayList<>(registrations)) {
+            if (r != null && !r.cancelled) {
+                try {
+                    r.handler.loopEnded();
+                } catch (Throwable t) {
+                    LOG.error("event loop {}: a handler's end threw", name, t);
+                }
+                r.cancel();
+            }
+        }
+        synchronized (wakeLock) {
+            Libc.close(capture, wakeFd);
+            Libc.close(capture, epfd);
+        }
+        thread = null;
+        arena.close();
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop(" + name + ")";
+    }
+}
