@@ -30,6 +30,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * tasks run one at a time on the loop thread and must not block for long: every other socket of the loop
  * waits meanwhile. A throwable escaping a handler or task is logged and the loop goes on.
  *
+ * <p>{@linkplain #newTimer Timers} run a task at a {@link System#nanoTime()} deadline (one {@code timerfd} per
+ * loop on {@code CLOCK_MONOTONIC}, the clock of {@code nanoTime} on Linux), e.g. a rate-limited writer's next
+ * burst.
+ *
  * <p>{@link #shutdown()} asks the loop to end once it has no registrations left and no tasks queued (so
  * readers still running on it are not cut off); tasks posted after the loop ended are refused with
  * {@link RejectedExecutionException}.
@@ -50,6 +54,8 @@ public final class EventLoop implements Runnable {
     private static final int MAX_EVENTS = 64;
     /** The token of the wake-up eventfd (registrations use their slot, below this). */
     private static final long WAKE_TOKEN = -1L;
+    /** The token of the timerfd. */
+    private static final long TIMER_TOKEN = -2L;
 
     /** What a registration calls on the loop thread. */
     public interface Handler {
@@ -62,6 +68,33 @@ public final class EventLoop implements Runnable {
 
         /** The loop ended while this registration was still active (its pool was closed); release resources. */
         default void loopEnded() {
+        }
+    }
+
+    /** A task run on the loop thread at a deadline; reusable, used on the loop thread only. */
+    public final class Timer {
+        private final Runnable task;
+        private long deadline;
+        private boolean armed;
+
+        private Timer(Runnable task) {
+            this.task = task;
+        }
+
+        /**
+         * Runs the task once at (or soon after) a deadline, replacing any deadline set before.
+         *
+         * @param deadlineNanos the {@link System#nanoTime()} at which to run
+         */
+        public void schedule(long deadlineNanos) {
+            checkLoopThread();
+            deadline = deadlineNanos;
+            armed = true;
+        }
+
+        /** Cancels the pending run, if any. */
+        public void cancel() {
+            armed = false;
         }
     }
 
@@ -119,6 +152,12 @@ public final class EventLoop implements Runnable {
     private final Arena arena = Arena.ofShared();
     private final int epfd;
     private final int wakeFd;
+    private final int timerFd;
+    private final MemorySegment timerSpec;
+    private final List<Timer> timers = new ArrayList<>();
+    /** Whether the timerfd is set, and to which deadline (loop thread only). */
+    private boolean timerSet;
+    private long timerDeadline;
     /** Loop-thread scratch: captured errno, the event array, the control event. */
     private final MemorySegment capture;
     private final MemorySegment events;
@@ -135,6 +174,8 @@ public final class EventLoop implements Runnable {
     private final List<Integer> freeSlots = new ArrayList<>();
     private int live;
     private volatile Thread thread;
+    /** Users that keep the loop alive while they have nothing registered (see {@link #retain()}). */
+    private final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean shutdownRequested;
     /** Set (under {@link #wakeLock}) when the loop has ended: later tasks are refused. */
     private boolean ended;
@@ -172,11 +213,23 @@ public final class EventLoop implements Runnable {
             arena.close();
             throw NativeUdpSocket.errorFor("eventfd", errno);
         }
+        int timer = Libc.timerfdCreate(capture, Libc.CLOCK_MONOTONIC, Libc.TFD_NONBLOCK | Libc.TFD_CLOEXEC);
+        if (timer < 0) {
+            int errno = Libc.errno(capture);
+            Libc.close(capture, wake);
+            Libc.close(capture, ep);
+            arena.close();
+            throw NativeUdpSocket.errorFor("timerfd_create", errno);
+        }
         this.epfd = ep;
         this.wakeFd = wake;
+        this.timerFd = timer;
+        this.timerSpec = arena.allocate(Libc.ITIMERSPEC_SIZE, 8);
         try {
             control(Libc.EPOLL_CTL_ADD, wakeFd, Libc.EPOLLIN, WAKE_TOKEN);
+            control(Libc.EPOLL_CTL_ADD, timerFd, Libc.EPOLLIN, TIMER_TOKEN);
         } catch (UncheckedIOException e) {
+            Libc.close(capture, timer);
             Libc.close(capture, wake);
             Libc.close(capture, ep);
             arena.close();
@@ -247,6 +300,73 @@ public final class EventLoop implements Runnable {
     }
 
     /**
+     * Creates a timer (loop thread only); it stays with the loop, so create one per user and reuse it.
+     *
+     * @param task what it runs on the loop thread
+     * @return the timer, not yet scheduled
+     */
+    public Timer newTimer(Runnable task) {
+        checkLoopThread();
+        Timer t = new Timer(Objects.requireNonNull(task, "task"));
+        timers.add(t);
+        return t;
+    }
+
+    /** Runs the due timers. */
+    private void runDueTimers() {
+        if (timers.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (int i = 0; i < timers.size(); i++) {
+            Timer t = timers.get(i);
+            if (t.armed && t.deadline - now <= 0) {
+                t.armed = false;
+                try {
+                    t.task.run();
+                } catch (Throwable e) {
+                    LOG.error("event loop {}: a timer task threw", name, e);
+                }
+            }
+        }
+    }
+
+    /** @return whether a timer is armed */
+    private boolean anyTimerArmed() {
+        for (int i = 0; i < timers.size(); i++) {
+            if (timers.get(i).armed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Sets the timerfd to the earliest deadline of the armed timers (if it changed). */
+    private void programTimer() {
+        boolean any = false;
+        long earliest = 0;
+        for (int i = 0; i < timers.size(); i++) {
+            Timer t = timers.get(i);
+            if (t.armed && (!any || t.deadline - earliest < 0)) {
+                earliest = t.deadline;
+                any = true;
+            }
+        }
+        if (any == timerSet && (!any || earliest == timerDeadline)) {
+            return;
+        }
+        // a deadline already past arms the timer at once; 0 would disarm it, so use 1 ns
+        long at = any ? Math.max(earliest, 1) : 0;
+        timerSpec.set(JAVA_LONG, Libc.ITIMERSPEC_VALUE_SEC, at / 1_000_000_000L);
+        timerSpec.set(JAVA_LONG, Libc.ITIMERSPEC_VALUE_NSEC, at % 1_000_000_000L);
+        if (Libc.timerfdSettime(capture, timerFd, Libc.TFD_TIMER_ABSTIME, timerSpec) != 0) {
+            LOG.error("event loop {}: timerfd_settime failed: {}", name, Libc.strerror(Libc.errno(capture)));
+        }
+        timerSet = any;
+        timerDeadline = earliest;
+    }
+
+    /**
      * Runs a task on the loop thread, after the current handler or task.
      *
      * @param task the task
@@ -274,6 +394,22 @@ public final class EventLoop implements Runnable {
         }
     }
 
+    /**
+     * Keeps the loop alive after {@link #shutdown()} until {@link #release()}: for a user that is idle at
+     * times with nothing registered (an idle writer) but must still be served. Any thread.
+     */
+    public void retain() {
+        users.incrementAndGet();
+    }
+
+    /** Ends one {@link #retain()}. Any thread. */
+    public void release() {
+        if (users.decrementAndGet() == 0 && shutdownRequested) {
+            wakePending.set(false);
+            wake();
+        }
+    }
+
     /** Asks the loop to end once no registration is left and no task is queued. Idempotent. */
     public void shutdown() {
         shutdownRequested = true;
@@ -295,7 +431,11 @@ public final class EventLoop implements Runnable {
         try {
             while (true) {
                 runTasks();
-                if (shutdownRequested && live == 0 && tasks.isEmpty()) {
+                runDueTimers();
+                if (!tasks.isEmpty()) {
+                    continue; // a timer posted a task: run it before waiting
+                }
+                if (shutdownRequested && live == 0 && users.get() == 0 && !anyTimerArmed()) {
                     synchronized (wakeLock) {
                         if (tasks.isEmpty()) {
                             ended = true;
@@ -304,6 +444,7 @@ public final class EventLoop implements Runnable {
                     }
                     continue;
                 }
+                programTimer();
                 int n = Libc.epollWait(capture, epfd, events, MAX_EVENTS, -1);
                 if (n < 0) {
                     int errno = Libc.errno(capture);
@@ -320,6 +461,11 @@ public final class EventLoop implements Runnable {
                     if (token == WAKE_TOKEN) {
                         wakePending.set(false);
                         Libc.read(capture, wakeFd, drainValue, 8);
+                        continue;
+                    }
+                    if (token == TIMER_TOKEN) {
+                        Libc.read(capture, timerFd, drainValue, 8);
+                        timerSet = false; // fired: a one-shot timerfd is disarmed now
                         continue;
                     }
                     Registration r = token < registrations.size() ? registrations.get((int) token) : null;
@@ -366,6 +512,7 @@ public final class EventLoop implements Runnable {
         }
         synchronized (wakeLock) {
             Libc.close(capture, wakeFd);
+            Libc.close(capture, timerFd);
             Libc.close(capture, epfd);
         }
         thread = null;

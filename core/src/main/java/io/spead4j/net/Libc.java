@@ -74,6 +74,14 @@ final class Libc {
     static final int EPOLLHUP = 0x10;
     static final int EFD_NONBLOCK = 0x800;
     static final int EFD_CLOEXEC = 0x80000;
+    static final int CLOCK_MONOTONIC = 1;
+    static final int TFD_NONBLOCK = 0x800;
+    static final int TFD_CLOEXEC = 0x80000;
+    static final int TFD_TIMER_ABSTIME = 1;
+    /** {@code struct itimerspec}: interval then value, each seconds and nanoseconds (32 bytes). */
+    static final long ITIMERSPEC_SIZE = 32;
+    static final long ITIMERSPEC_VALUE_SEC = 16;
+    static final long ITIMERSPEC_VALUE_NSEC = 24;
     /** Bytes of a {@code cpu_set_t} (glibc's CPU_SETSIZE of 1024 cores). */
     static final int CPU_SET_BYTES = 128;
 
@@ -191,6 +199,9 @@ final class Libc {
     private static final MethodHandle EVENTFD = downcall("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle READ = downcall("read", JAVA_LONG, JAVA_INT, PTR, JAVA_LONG);
     private static final MethodHandle WRITE = downcall("write", JAVA_LONG, JAVA_INT, PTR, JAVA_LONG);
+    private static final MethodHandle TIMERFD_CREATE = downcall("timerfd_create", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle TIMERFD_SETTIME =
+            downcall("timerfd_settime", JAVA_INT, JAVA_INT, JAVA_INT, PTR, PTR);
     private static final MethodHandle SCHED_SETAFFINITY =
             downcall("sched_setaffinity", JAVA_INT, JAVA_INT, JAVA_LONG, PTR);
     private static final MethodHandle STRERROR = downcallNoErrno("strerror", PTR, JAVA_INT);
@@ -422,6 +433,22 @@ final class Libc {
             return (int) SCHED_SETAFFINITY.invokeExact(capture, pid, size, mask);
         } catch (Throwable t) {
             throw broken("sched_setaffinity", t);
+        }
+    }
+
+    static int timerfdCreate(MemorySegment capture, int clock, int flags) {
+        try {
+            return (int) TIMERFD_CREATE.invokeExact(capture, clock, flags);
+        } catch (Throwable t) {
+            throw broken("timerfd_create", t);
+        }
+    }
+
+    static int timerfdSettime(MemorySegment capture, int fd, int flags, MemorySegment value) {
+        try {
+            return (int) TIMERFD_SETTIME.invokeExact(capture, fd, flags, value, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw broken("timerfd_settime", t);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.spead4j.send;
 
 import io.spead4j.ThreadPool;
+import io.spead4j.net.EventLoop;
 import io.spead4j.net.NativeSockets;
 import io.spead4j.net.NativeUdpSocket;
 import io.spead4j.net.Sockets;
@@ -39,6 +40,12 @@ import java.util.concurrent.locks.LockSupport;
  * offload ({@code UDP_SEGMENT}), the native path hands runs of equal-sized packets to one endpoint to the
  * kernel as one message, as spead2 does; the system property {@code spead4j.udp.noGso=true} turns that off.
  *
+ * <p>On the native path the stream's writer runs on an event loop of its {@link ThreadPool} (where the pool
+ * has them), shared with other readers and writers: a full socket buffer ({@code EAGAIN}) makes it wait for
+ * the socket to become writable ({@code EPOLLOUT}) with the batch half sent, serving the loop's other sockets
+ * meanwhile, and go on from there. (Resending the packets of a failed GSO message without GSO, a rare
+ * fallback, still waits in place.) Otherwise the writer takes a thread of the pool.
+ *
  * <p>The constructors that open the socket themselves check every argument first and open it last, so a
  * constructor that throws leaves no socket open. The constructors that take the caller's socket take it
  * over only when they return: if they throw, the socket is left open and is still the caller's to close.
@@ -64,6 +71,25 @@ public final class UdpStream extends Stream {
     /** Whether the native socket merges packets by segmentation offload (writer thread only after start). */
     private boolean gso;
     private final InetSocketAddress[] endpoints;
+    // Loop mode, loop thread only: where a half-sent batch stands, and the wait for writability.
+    private boolean chunkOpen;
+    private int chunkFirst;
+    private int chunkNext;
+    private int chunkSentTo;
+    private int batchNext;
+    private EventLoop.Registration writable;
+    private final EventLoop.Handler onWritable = new EventLoop.Handler() {
+        @Override
+        public void ready(int events) {
+            stopWaitingForWritable();
+            resumeWriter();
+        }
+
+        @Override
+        public void loopEnded() {
+            stopWaitingForWritable();
+        }
+    };
 
     /** Opens the stream's NIO socket: run by the constructor after every argument has been checked. */
     @FunctionalInterface
@@ -240,6 +266,10 @@ public final class UdpStream extends Stream {
             this.socket = opened;
             this.channel = null;
             this.gso = !Boolean.getBoolean(NO_GSO_PROPERTY) && opened.probeGso();
+            EventLoop loop = threadPool.nextEventLoop();
+            if (loop != null) {
+                runWriterOn(loop);
+            }
         } else {
             this.channel = opener.open();
             this.socket = null;
@@ -351,21 +381,7 @@ public final class UdpStream extends Stream {
             }
             try {
                 if (socket.sendBatch(datagrams) > 0) {
-                    int retries = 0;
-                    for (int j = 0; j < datagrams.size(); j++) {
-                        int errno = datagrams.errno(j);
-                        if (errno == 0) {
-                            continue;
-                        }
-                        if (datagrams.merged(j)) {
-                            retry[retries++] = first + j;
-                        } else {
-                            fail(batch, first + j, errno);
-                        }
-                    }
-                    if (retries > 0) {
-                        resendWithoutGso(batch, memory, retries);
-                    }
+                    handleFailures(batch, memory, first);
                 }
             } catch (ClosedChannelException e) {
                 for (int j = first; j < n; j++) {
@@ -377,6 +393,118 @@ public final class UdpStream extends Stream {
                     batch.fail(j, e);
                 }
             }
+        }
+    }
+
+    /**
+     * Loop mode: sends the batch as {@link #writeNative} does, but never waits: when the socket buffer is
+     * full it registers for writability and returns false, keeping its place (the chunk of up to
+     * {@value #SEND_BATCH} packets and the message reached) for the next call.
+     */
+    @Override
+    boolean writePacketsReady(PacketBatch batch) {
+        if (socket == null) {
+            return super.writePacketsReady(batch);
+        }
+        boolean returned = false;
+        try {
+            boolean done = sendReady(batch);
+            returned = true;
+            return done;
+        } finally {
+            if (!returned) {
+                // a runtime exception ends the batch (the stream fails what is left): start the next afresh
+                chunkOpen = false;
+                batchNext = 0;
+            }
+        }
+    }
+
+    private boolean sendReady(PacketBatch batch) {
+        int n = batch.size();
+        MemorySegment memory = batch.segment();
+        while (true) {
+            if (!chunkOpen) {
+                if (batchNext >= n) {
+                    batchNext = 0;
+                    return true;
+                }
+                chunkFirst = batchNext;
+                datagrams.clear();
+                datagrams.setGso(gso);
+                int next = batchNext;
+                while (next < n && datagrams.size() < SEND_BATCH) {
+                    datagrams.add(memory, batch.offset(next), batch.length(next), batch.substreamIndex(next));
+                    next++;
+                }
+                chunkNext = next;
+                chunkSentTo = 0;
+                chunkOpen = true;
+            }
+            try {
+                chunkSentTo = socket.sendReady(datagrams, chunkSentTo);
+                if (chunkSentTo < datagrams.messageCount()) {
+                    waitForWritable();
+                    return false;
+                }
+                chunkOpen = false;
+                batchNext = chunkNext;
+                handleFailures(batch, memory, chunkFirst);
+            } catch (ClosedChannelException e) {
+                for (int j = chunkFirst; j < n; j++) {
+                    batch.fail(j, e);
+                }
+                chunkOpen = false;
+                batchNext = 0;
+                return true;
+            } catch (IOException e) {
+                for (int j = chunkFirst; j < chunkNext; j++) {
+                    batch.fail(j, e);
+                }
+                chunkOpen = false;
+                batchNext = chunkNext;
+            }
+        }
+    }
+
+    /** Fails (or resends without GSO) the packets of the last chunk that the kernel refused. */
+    private void handleFailures(PacketBatch batch, MemorySegment memory, int first) throws IOException {
+        int retries = 0;
+        for (int j = 0; j < datagrams.size(); j++) {
+            int errno = datagrams.errno(j);
+            if (errno == 0) {
+                continue;
+            }
+            if (datagrams.merged(j)) {
+                retry[retries++] = first + j;
+            } else {
+                fail(batch, first + j, errno);
+            }
+        }
+        if (retries > 0) {
+            resendWithoutGso(batch, memory, retries);
+        }
+    }
+
+    /** Registers the socket for writability with the writer's loop (loop thread). */
+    private void waitForWritable() throws IOException {
+        if (writable != null) {
+            return;
+        }
+        int fd = socket.acquireDescriptor();
+        try {
+            writable = writerLoop().register(fd, EventLoop.WRITABLE, onWritable);
+        } catch (IOException | RuntimeException e) {
+            socket.releaseDescriptor();
+            throw e;
+        }
+    }
+
+    private void stopWaitingForWritable() {
+        if (writable != null) {
+            writable.cancel();
+            writable = null;
+            socket.releaseDescriptor();
         }
     }
 

@@ -113,4 +113,89 @@ class SharedPoolUdpTest {
             }
         }
     }
+
+    @Test
+    void oneThreadServesSendersAndReadersTogether() throws Exception {
+        UdpPath.NATIVE.run(() -> assertTimeoutPreemptively(Duration.ofSeconds(60), SharedPoolUdpTest::sendersAndReaders));
+    }
+
+    /** Four UDP senders and four UDP readers on a pool of one thread: every heap arrives, one thread runs. */
+    private static void sendersAndReaders() throws Exception {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        Set<Thread> before = poolThreads();
+        List<Stream> streams = new ArrayList<>();
+        List<UdpStream> senders = new ArrayList<>();
+        try (ThreadPool pool = new ThreadPool(1)) {
+            for (int i = 0; i < 4; i++) {
+                Stream s = new Stream(pool, new StreamConfig(), new RingStreamConfig());
+                streams.add(s);
+                InetSocketAddress at = UdpPath.NATIVE.addReader(s, loopback, 9200, 4 << 20);
+                // unlimited and rate-limited writers: the limited ones wait on the loop's timer
+                senders.add(new UdpStream(pool, List.of(at), io.spead4j.send.StreamConfig.DEFAULT
+                        .withMaxPacketSize(1472).withRate(i % 2 == 0 ? 0.0 : 500e6)));
+            }
+            List<java.util.concurrent.CompletableFuture<Long>> sent = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < 4; i++) {
+                    MemorySegment data = Arena.ofAuto().allocate(100_000); // sent without a copy: one each
+                    data.fill((byte) (16 * round + i));
+                    sent.add(senders.get(i).sendHeapAsync(new io.spead4j.send.Heap().addItem(0x1000, data, false),
+                            round + 1));
+                }
+                for (int i = 0; i < 4; i++) {
+                    HeapBase h = streams.get(i).get();
+                    assertThat(h).as("round %d, stream %d: %s", round, i, streams.get(i).getStats())
+                            .isInstanceOf(Heap.class);
+                    assertThat(h.cnt()).isEqualTo(round + 1);
+                    java.nio.ByteBuffer received = h.items().stream().filter(it -> it.id() == 0x1000)
+                            .findFirst().orElseThrow().value();
+                    assertThat(received.remaining()).isEqualTo(100_000);
+                    assertThat(received.get(0)).isEqualTo((byte) (16 * round + i));
+                    ((Heap) h).release();
+                }
+            }
+            for (java.util.concurrent.CompletableFuture<Long> f : sent) {
+                assertThat(f.get()).isPositive();
+            }
+            List<String> threads = new ArrayList<>();
+            for (Thread t : poolThreads()) {
+                if (!before.contains(t)) {
+                    threads.add(t.getName());
+                }
+            }
+            assertThat(threads).as("threads of the pool serving 4 UDP readers and 4 UDP writers").hasSize(1);
+            for (UdpStream sender : senders) {
+                sender.close();
+            }
+            for (Stream s : streams) {
+                s.stop();
+            }
+        }
+    }
+
+    @Test
+    void aWriterStartedBeforeThePoolClosedIsStillServed() throws Exception {
+        UdpPath.NATIVE.run(() -> assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            InetAddress loopback = InetAddress.getByName("127.0.0.1");
+            MemorySegment payload = Arena.ofAuto().allocate(5000);
+            try (ThreadPool rxPool = new ThreadPool(1)) {
+                Stream receiver = new Stream(rxPool, new StreamConfig(), new RingStreamConfig());
+                InetSocketAddress at = UdpPath.NATIVE.addReader(receiver, loopback, 9200, 1 << 20);
+                ThreadPool txPool = new ThreadPool(1);
+                io.spead4j.net.EventLoop loop = txPool.nextEventLoop();
+                UdpStream sender = new UdpStream(txPool, List.of(at), io.spead4j.send.StreamConfig.DEFAULT);
+                sender.sendHeap(new io.spead4j.send.Heap().addItem(0x1000, payload, false));
+                txPool.close(); // as before event loops: closing the pool cuts off no running writer
+                sender.sendHeap(new io.spead4j.send.Heap().addItem(0x1000, payload, false));
+                assertThat(receiver.get().cnt()).isEqualTo(1);
+                assertThat(receiver.get().cnt()).isEqualTo(2);
+                assertThat(loop.hasEnded()).isFalse();
+                sender.close(); // the last user gone, the loop ends
+                while (!loop.hasEnded()) {
+                    Thread.sleep(1);
+                }
+                receiver.stop();
+            }
+        }));
+    }
 }
