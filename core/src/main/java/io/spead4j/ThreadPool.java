@@ -1,13 +1,12 @@
 package io.spead4j;
 
-import io.spead4j.net.CpuAffinity;
-import io.spead4j.net.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -43,6 +42,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * pool has no loops and every reader and writer takes a thread (logged once); affinity is then not applied
  * (warned, as spead2 does without {@code pthread_setaffinity_np}).
  *
+ * <p>The loops and the binding to cores are native code reached through {@code java.lang.foreign}; they live
+ * in {@code io.spead4j.net} and are found through {@link ServiceLoader} as a {@link NativeSupport} (so that this
+ * root type imports no subpackage).
+ *
  * <p>Closing the pool cuts nothing off: each loop ends once the readers and writers registered with it have
  * finished, and the blocking threads end with their tasks. Stop streams to stop their readers.
  */
@@ -50,11 +53,68 @@ public final class ThreadPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ThreadPool.class);
     private static final AtomicInteger POOLS = new AtomicInteger();
     private static final AtomicBoolean LOGGED_FALLBACK = new AtomicBoolean();
+    /** Cores a CPU set can name (glibc's {@code CPU_SETSIZE}). */
+    public static final int MAX_CORES = 1024;
+    /** The native support, or null; and why it is missing. */
+    private static final NativeSupport NATIVE;
+    private static final String UNSUPPORTED;
+
+    static {
+        NativeSupport found = null;
+        String problem;
+        try {
+            found = ServiceLoader.load(NativeSupport.class, ThreadPool.class.getClassLoader()).findFirst()
+                    .orElse(null);
+            problem = found == null ? "no native thread support on the class path" : found.unsupportedReason();
+        } catch (RuntimeException | LinkageError e) {
+            problem = "native thread support failed to load: " + e;
+        }
+        NATIVE = problem == null ? found : null;
+        UNSUPPORTED = problem;
+    }
+
+    /**
+     * An event loop of a pool: a thread body that serves readers and writers by readiness. Implemented in
+     * {@code io.spead4j.net}; not part of the public API.
+     */
+    public interface Loop extends Runnable {
+        /** Asks the loop to end once nothing is registered with it. */
+        void shutdown();
+
+        /** @return whether the loop has ended */
+        boolean hasEnded();
+    }
+
+    /**
+     * Native thread support: event loops and CPU affinity (implemented in {@code io.spead4j.net}, found through
+     * {@link ServiceLoader}). Not part of the public API.
+     */
+    public interface NativeSupport {
+        /** @return null if it works here, else why not */
+        String unsupportedReason();
+
+        /**
+         * Makes an event loop, to be run by a thread of the pool.
+         *
+         * @param name its name
+         * @return the loop
+         * @throws IOException if the kernel refuses
+         */
+        Loop newLoop(String name) throws IOException;
+
+        /**
+         * Binds the calling thread to a core.
+         *
+         * @param core the core
+         * @throws IllegalArgumentException if the kernel refuses
+         */
+        void bindCurrentThread(int core);
+    }
 
     private final ExecutorService executor;
     private final int threads;
     private final int[] affinity;
-    private final EventLoop[] loops;
+    private final Loop[] loops;
     private final AtomicInteger nextLoop = new AtomicInteger();
 
     /** Creates a pool with one thread. */
@@ -87,15 +147,15 @@ public final class ThreadPool implements AutoCloseable {
         }
         Objects.requireNonNull(affinity, "affinity");
         for (int core : affinity) {
-            CpuAffinity.checkCore(core);
+            checkCore(core);
         }
         this.threads = threads;
         this.affinity = affinity.clone();
         int pool = POOLS.incrementAndGet();
         String prefix = "spead4j-pool" + pool + "-";
-        boolean applyAffinity = this.affinity.length > 0 && CpuAffinity.isSupported();
+        boolean applyAffinity = this.affinity.length > 0 && (NATIVE != null);
         if (this.affinity.length > 0 && !applyAffinity) {
-            LOG.warn("cannot set CPU affinity for thread pool {}: {}", pool, CpuAffinity.unsupportedReason());
+            LOG.warn("cannot set CPU affinity for thread pool {}: {}", pool, UNSUPPORTED);
         }
         AtomicInteger counter = new AtomicInteger();
         ThreadFactory factory = r -> {
@@ -110,10 +170,10 @@ public final class ThreadPool implements AutoCloseable {
         };
         this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), factory);
-        this.loops = EventLoop.isSupported() ? startLoops(prefix, applyAffinity) : null;
+        this.loops = (NATIVE != null) ? startLoops(prefix, applyAffinity) : null;
         if (loops == null && LOGGED_FALLBACK.compareAndSet(false, true)) {
             LOG.info("thread pools have no event loops here ({}): every reader and writer takes a thread",
-                    EventLoop.unsupportedReason());
+                    UNSUPPORTED);
         }
     }
 
@@ -130,26 +190,26 @@ public final class ThreadPool implements AutoCloseable {
 
     private static void bindOrWarn(int core) {
         try {
-            CpuAffinity.bindCurrentThread(core);
+            NATIVE.bindCurrentThread(core);
         } catch (RuntimeException e) {
             LOG.warn("{}", e.getMessage());
         }
     }
 
     /** Starts the loop threads and waits until each has bound itself to its core (or failed to). */
-    private EventLoop[] startLoops(String prefix, boolean applyAffinity) {
-        EventLoop[] created = new EventLoop[threads];
+    private Loop[] startLoops(String prefix, boolean applyAffinity) {
+        Loop[] created = new Loop[threads];
         CountDownLatch started = new CountDownLatch(threads);
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         try {
             for (int i = 0; i < threads; i++) {
-                EventLoop loop = new EventLoop(prefix + (i + 1));
+                Loop loop = NATIVE.newLoop(prefix + (i + 1));
                 created[i] = loop;
                 int core = applyAffinity ? affinity[i % affinity.length] : -1;
                 Thread t = new Thread(() -> {
                     try {
                         if (core >= 0) {
-                            CpuAffinity.bindCurrentThread(core);
+                            NATIVE.bindCurrentThread(core);
                         }
                     } catch (RuntimeException e) {
                         failure.compareAndSet(null, e);
@@ -180,8 +240,8 @@ public final class ThreadPool implements AutoCloseable {
         return created;
     }
 
-    private static void shutdownLoops(EventLoop[] loops) {
-        for (EventLoop loop : loops) {
+    private static void shutdownLoops(Loop[] loops) {
+        for (Loop loop : loops) {
             if (loop != null) {
                 loop.shutdown();
             }
@@ -196,7 +256,17 @@ public final class ThreadPool implements AutoCloseable {
      * @throws UnsupportedOperationException where affinity cannot be set (not Linux, or no native access)
      */
     public static void setAffinity(int core) {
-        CpuAffinity.bindCurrentThread(core);
+        checkCore(core);
+        if (NATIVE == null) {
+            throw new UnsupportedOperationException("CPU affinity cannot be set here: " + UNSUPPORTED);
+        }
+        NATIVE.bindCurrentThread(core);
+    }
+
+    private static void checkCore(int core) {
+        if (core < 0 || core >= MAX_CORES) {
+            throw new IllegalArgumentException("CPU core must be 0 to " + (MAX_CORES - 1) + ", got " + core);
+        }
     }
 
     /** @return the number of threads (event loops) */
@@ -220,7 +290,7 @@ public final class ThreadPool implements AutoCloseable {
      *
      * @return a loop, or null in the fallback (then use {@link #execute(Runnable)})
      */
-    public EventLoop nextEventLoop() {
+    public Loop nextEventLoop() {
         if (loops == null) {
             return null;
         }

@@ -46,6 +46,15 @@ class ThreadPoolTest {
     }
 
     @Test
+    void onLinuxThePoolFindsItsNativeSupport() {
+        assumeLoops();
+        try (ThreadPool pool = new ThreadPool()) {
+            assertThat(pool.hasEventLoops()).as("the ServiceLoader finds io.spead4j.net.NativeThreadSupport").isTrue();
+            assertThat(pool.nextEventLoop()).isInstanceOf(EventLoop.class);
+        }
+    }
+
+    @Test
     void badArgumentsAreRefusedClearly() {
         assertThatThrownBy(() -> new ThreadPool(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("threads must be at least 1, got 0");
@@ -75,7 +84,7 @@ class ThreadPoolTest {
             assertThat(pool.hasEventLoops()).isTrue();
             assertThat(pool.threads()).isEqualTo(2);
             for (int i = 0; i < 2; i++) {
-                EventLoop loop = pool.nextEventLoop();
+                EventLoop loop = (EventLoop) pool.nextEventLoop();
                 CompletableFuture<String> cores = new CompletableFuture<>();
                 loop.execute(() -> {
                     try {
@@ -114,13 +123,13 @@ class ThreadPoolTest {
     void closingThePoolEndsItsIdleLoops() throws Exception {
         assumeLoops();
         ThreadPool pool = new ThreadPool(3);
-        EventLoop[] loops = {pool.nextEventLoop(), pool.nextEventLoop(), pool.nextEventLoop()};
+        ThreadPool.Loop[] loops = {pool.nextEventLoop(), pool.nextEventLoop(), pool.nextEventLoop()};
         pool.close();
-        for (EventLoop loop : loops) {
+        for (ThreadPool.Loop loop : loops) {
             while (!loop.hasEnded()) {
                 Thread.sleep(1);
             }
-            assertThatThrownBy(() -> loop.execute(() -> { })).isInstanceOf(
+            assertThatThrownBy(() -> ((EventLoop) loop).execute(() -> { })).isInstanceOf(
                     java.util.concurrent.RejectedExecutionException.class);
         }
     }

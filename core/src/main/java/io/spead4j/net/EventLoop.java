@@ -38,7 +38,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * readers still running on it are not cut off); tasks posted after the loop ended are refused with
  * {@link RejectedExecutionException}.
  */
-public final class EventLoop implements Runnable {
+public final class EventLoop implements io.spead4j.ThreadPool.Loop {
     private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
     /** Readable ({@code EPOLLIN}). */
     public static final int READABLE = Libc.EPOLLIN;
@@ -411,6 +411,7 @@ public final class EventLoop implements Runnable {
     }
 
     /** Asks the loop to end once no registration is left and no task is queued. Idempotent. */
+    @Override
     public void shutdown() {
         shutdownRequested = true;
         wakePending.set(false);
@@ -418,6 +419,7 @@ public final class EventLoop implements Runnable {
     }
 
     /** @return whether the loop thread has ended */
+    @Override
     public boolean hasEnded() {
         synchronized (wakeLock) {
             return ended;

@@ -71,7 +71,7 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
 
     @Override
     void launch(ThreadPool pool) {
-        EventLoop chosen = pool.nextEventLoop();
+        EventLoop chosen = pool.nextEventLoop() instanceof EventLoop l ? l : null;
         if (chosen == null) {
             super.launch(pool);
             return;

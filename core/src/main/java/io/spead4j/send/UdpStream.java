@@ -266,8 +266,7 @@ public final class UdpStream extends Stream {
             this.socket = opened;
             this.channel = null;
             this.gso = !Boolean.getBoolean(NO_GSO_PROPERTY) && opened.probeGso();
-            EventLoop loop = threadPool.nextEventLoop();
-            if (loop != null) {
+            if (threadPool.nextEventLoop() instanceof EventLoop loop) {
                 runWriterOn(loop);
             }
         } else {

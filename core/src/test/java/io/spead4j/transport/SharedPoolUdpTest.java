@@ -182,7 +182,7 @@ class SharedPoolUdpTest {
                 Stream receiver = new Stream(rxPool, new StreamConfig(), new RingStreamConfig());
                 InetSocketAddress at = UdpPath.NATIVE.addReader(receiver, loopback, 9200, 1 << 20);
                 ThreadPool txPool = new ThreadPool(1);
-                io.spead4j.net.EventLoop loop = txPool.nextEventLoop();
+                ThreadPool.Loop loop = txPool.nextEventLoop();
                 UdpStream sender = new UdpStream(txPool, List.of(at), io.spead4j.send.StreamConfig.DEFAULT);
                 sender.sendHeap(new io.spead4j.send.Heap().addItem(0x1000, payload, false));
                 txPool.close(); // as before event loops: closing the pool cuts off no running writer
