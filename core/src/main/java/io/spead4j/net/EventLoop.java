@@ -96,6 +96,13 @@ public final class EventLoop implements io.spead4j.ThreadPool.Loop {
         public void cancel() {
             armed = false;
         }
+
+        /** Cancels the timer and removes it from the loop for good (loop thread only). */
+        public void dispose() {
+            checkLoopThread();
+            armed = false;
+            timers.remove(this);
+        }
     }
 
     /** A descriptor registered with the loop; used on the loop thread only. */

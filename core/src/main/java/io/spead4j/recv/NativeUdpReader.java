@@ -150,6 +150,10 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
 
     @Override
     public void loopEnded() {
+        // only a failing loop ends with readers registered (a closed pool waits for them): stop the stream
+        if (!isStopRequested()) {
+            failed(new IOException("the thread pool's event loop serving " + this + " ended"));
+        }
         finish();
     }
 

@@ -115,6 +115,7 @@ public abstract class Stream implements AutoCloseable {
     /** Loop mode, loop thread only: the rate limiter's timer, and whether a batch is half sent. */
     private EventLoop.Timer writerTimer;
     private boolean batchPending;
+    private boolean writerLetGo;
 
     // Writer thread only.
     private final RateLimiter limiter;
@@ -498,17 +499,21 @@ public abstract class Stream implements AutoCloseable {
 
     private void closeWriter() {
         flush();
-        boolean release;
         lock.lock();
         try {
-            release = writerLoop != null && writerStarted && !closed;
             closed = true;
             workAvailable.signalAll();
+            if (writerLoop != null && writerStarted && !writerScheduled) {
+                // a last step on the loop lets the writer go: its timer, and its hold on the loop
+                try {
+                    writerLoop.execute(writerStep);
+                    writerScheduled = true;
+                } catch (RejectedExecutionException e) {
+                    LOG.debug("the send stream's event loop has ended already", e);
+                }
+            }
         } finally {
             lock.unlock();
-        }
-        if (release) {
-            writerLoop.release();
         }
     }
 
@@ -547,6 +552,26 @@ public abstract class Stream implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Loop mode, on the loop thread, when the closed writer has nothing left: removes its timer from the loop
+     * and ends its hold on the loop (once).
+     */
+    private void letGoOfLoop() {
+        if (writerTimer != null) {
+            writerTimer.dispose();
+            writerTimer = null;
+        }
+        if (!writerLetGo) {
+            writerLetGo = true;
+            writerLoop.release();
+        }
+    }
+
+    /** Loop mode, on the loop thread: the loop ended under a waiting writer (a failing loop); it dies. */
+    final void writerLoopEnded() {
+        writerDied(new IOException("the thread pool's event loop ended under the send stream's writer"));
+    }
+
     /** Loop mode, on the loop thread: the transport can go on (its socket became writable). */
     final void resumeWriter() {
         writerStep();
@@ -578,6 +603,9 @@ public abstract class Stream implements AutoCloseable {
                     if (active == tail) {
                         writerIdle = true;
                         writerScheduled = false;
+                        if (closed) {
+                            letGoOfLoop();
+                        }
                         return;
                     }
                     wasIdle = writerIdle;

@@ -88,6 +88,7 @@ public final class UdpStream extends Stream {
         @Override
         public void loopEnded() {
             stopWaitingForWritable();
+            writerLoopEnded(); // nothing will wake the writer again: fail what it holds
         }
     };
 
