@@ -257,6 +257,13 @@ final class Libc {
                     ? LINKER.downcallHandle(symbol.get(), descriptor, Linker.Option.captureCallState("errno"))
                     : LINKER.downcallHandle(symbol.get(), descriptor);
         } catch (RuntimeException e) { // IllegalCallerException when native access is denied
+            if (e instanceof IllegalCallerException) { // the same for every symbol: say it once
+                if (PROBLEMS.indexOf("native access denied") < 0) {
+                    PROBLEMS.append(PROBLEMS.isEmpty() ? "" : "; ").append("native access denied (")
+                            .append(e.getMessage()).append("; run with --enable-native-access=ALL-UNNAMED)");
+                }
+                return null;
+            }
             PROBLEMS.append(PROBLEMS.isEmpty() ? "" : "; ").append("cannot link ").append(name).append(": ")
                     .append(e);
             return null;
