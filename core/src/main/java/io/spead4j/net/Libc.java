@@ -64,6 +64,26 @@ final class Libc {
     static final int EPIPE = 32;
     static final int EMSGSIZE = 90;
     static final int ENOBUFS = 105;
+    static final int EPOLL_CLOEXEC = 0x80000;
+    static final int EPOLL_CTL_ADD = 1;
+    static final int EPOLL_CTL_DEL = 2;
+    static final int EPOLL_CTL_MOD = 3;
+    static final int EPOLLIN = 0x1;
+    static final int EPOLLOUT = 0x4;
+    static final int EPOLLERR = 0x8;
+    static final int EPOLLHUP = 0x10;
+    static final int EFD_NONBLOCK = 0x800;
+    static final int EFD_CLOEXEC = 0x80000;
+    static final int CLOCK_MONOTONIC = 1;
+    static final int TFD_NONBLOCK = 0x800;
+    static final int TFD_CLOEXEC = 0x80000;
+    static final int TFD_TIMER_ABSTIME = 1;
+    /** {@code struct itimerspec}: interval then value, each seconds and nanoseconds (32 bytes). */
+    static final long ITIMERSPEC_SIZE = 32;
+    static final long ITIMERSPEC_VALUE_SEC = 16;
+    static final long ITIMERSPEC_VALUE_NSEC = 24;
+    /** Bytes of a {@code cpu_set_t} (glibc's CPU_SETSIZE of 1024 cores). */
+    static final int CPU_SET_BYTES = 128;
 
     // ---- structures (LP64, explicit padding) ----
     private static final ValueLayout.OfShort U16_BE = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
@@ -124,6 +144,24 @@ final class Libc {
     static final long MSG_FLAGS = offset("msg_flags");
     static final long MSG_LEN = MMSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_len"));
     static final long CMSG_DATA_OFFSET = CMSGHDR.byteSize();
+    /**
+     * {@code struct epoll_event}: a 32-bit event mask and 64 bits of user data. The kernel packs it on x86-64
+     * (12 bytes, data at offset 4) but not on other architectures (16 bytes, data at offset 8).
+     */
+    static final StructLayout EPOLL_EVENT = epollEventLayout();
+    static final long EPOLL_EVENTS = 0;
+    static final long EPOLL_DATA = EPOLL_EVENT.byteOffset(MemoryLayout.PathElement.groupElement("data"));
+
+    private static StructLayout epollEventLayout() {
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        if (arch.equals("amd64") || arch.equals("x86_64")) {
+            return MemoryLayout.structLayout(JAVA_INT.withName("events"),
+                    ValueLayout.JAVA_LONG_UNALIGNED.withName("data")).withName("epoll_event");
+        }
+        return MemoryLayout.structLayout(JAVA_INT.withName("events"), MemoryLayout.paddingLayout(4),
+                JAVA_LONG.withName("data")).withName("epoll_event");
+    }
+
     static final long POLL_EVENTS = POLLFD.byteOffset(MemoryLayout.PathElement.groupElement("events"));
     static final long POLL_REVENTS = POLLFD.byteOffset(MemoryLayout.PathElement.groupElement("revents"));
 
@@ -155,6 +193,17 @@ final class Libc {
     private static final MethodHandle POLL = downcall("poll", JAVA_INT, PTR, JAVA_LONG, JAVA_INT);
     private static final MethodHandle SHUTDOWN = downcall("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle CLOSE = downcall("close", JAVA_INT, JAVA_INT);
+    private static final MethodHandle EPOLL_CREATE1 = downcall("epoll_create1", JAVA_INT, JAVA_INT);
+    private static final MethodHandle EPOLL_CTL = downcall("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, PTR);
+    private static final MethodHandle EPOLL_WAIT = downcall("epoll_wait", JAVA_INT, JAVA_INT, PTR, JAVA_INT, JAVA_INT);
+    private static final MethodHandle EVENTFD = downcall("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle READ = downcall("read", JAVA_LONG, JAVA_INT, PTR, JAVA_LONG);
+    private static final MethodHandle WRITE = downcall("write", JAVA_LONG, JAVA_INT, PTR, JAVA_LONG);
+    private static final MethodHandle TIMERFD_CREATE = downcall("timerfd_create", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle TIMERFD_SETTIME =
+            downcall("timerfd_settime", JAVA_INT, JAVA_INT, JAVA_INT, PTR, PTR);
+    private static final MethodHandle SCHED_SETAFFINITY =
+            downcall("sched_setaffinity", JAVA_INT, JAVA_INT, JAVA_LONG, PTR);
     private static final MethodHandle STRERROR = downcallNoErrno("strerror", PTR, JAVA_INT);
     /** {@code prctl(option, ...)}: variadic in C, so linked with the variadic arguments marked. */
     private static final MethodHandle PRCTL = downcall("prctl",
@@ -213,6 +262,13 @@ final class Libc {
                     ? LINKER.downcallHandle(symbol.get(), descriptor, Linker.Option.captureCallState("errno"))
                     : LINKER.downcallHandle(symbol.get(), descriptor, options);
         } catch (RuntimeException e) { // IllegalCallerException when native access is denied
+            if (e instanceof IllegalCallerException) { // the same for every symbol: say it once
+                if (PROBLEMS.indexOf("native access denied") < 0) {
+                    PROBLEMS.append(PROBLEMS.isEmpty() ? "" : "; ").append("native access denied (")
+                            .append(e.getMessage()).append("; run with --enable-native-access=ALL-UNNAMED)");
+                }
+                return null;
+            }
             PROBLEMS.append(PROBLEMS.isEmpty() ? "" : "; ").append("cannot link ").append(name).append(": ")
                     .append(e);
             return null;
@@ -356,6 +412,78 @@ final class Libc {
             return (int) PRCTL.invokeExact(option, argument, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw broken("prctl", t);
+        }
+    }
+
+    static int epollCreate1(MemorySegment capture, int flags) {
+        try {
+            return (int) EPOLL_CREATE1.invokeExact(capture, flags);
+        } catch (Throwable t) {
+            throw broken("epoll_create1", t);
+        }
+    }
+
+    static int epollCtl(MemorySegment capture, int epfd, int op, int fd, MemorySegment event) {
+        try {
+            return (int) EPOLL_CTL.invokeExact(capture, epfd, op, fd, event);
+        } catch (Throwable t) {
+            throw broken("epoll_ctl", t);
+        }
+    }
+
+    static int epollWait(MemorySegment capture, int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+        try {
+            return (int) EPOLL_WAIT.invokeExact(capture, epfd, events, maxEvents, timeoutMillis);
+        } catch (Throwable t) {
+            throw broken("epoll_wait", t);
+        }
+    }
+
+    static int eventfd(MemorySegment capture, int initial, int flags) {
+        try {
+            return (int) EVENTFD.invokeExact(capture, initial, flags);
+        } catch (Throwable t) {
+            throw broken("eventfd", t);
+        }
+    }
+
+    static long read(MemorySegment capture, int fd, MemorySegment buffer, long count) {
+        try {
+            return (long) READ.invokeExact(capture, fd, buffer, count);
+        } catch (Throwable t) {
+            throw broken("read", t);
+        }
+    }
+
+    static long write(MemorySegment capture, int fd, MemorySegment buffer, long count) {
+        try {
+            return (long) WRITE.invokeExact(capture, fd, buffer, count);
+        } catch (Throwable t) {
+            throw broken("write", t);
+        }
+    }
+
+    static int schedSetaffinity(MemorySegment capture, int pid, long size, MemorySegment mask) {
+        try {
+            return (int) SCHED_SETAFFINITY.invokeExact(capture, pid, size, mask);
+        } catch (Throwable t) {
+            throw broken("sched_setaffinity", t);
+        }
+    }
+
+    static int timerfdCreate(MemorySegment capture, int clock, int flags) {
+        try {
+            return (int) TIMERFD_CREATE.invokeExact(capture, clock, flags);
+        } catch (Throwable t) {
+            throw broken("timerfd_create", t);
+        }
+    }
+
+    static int timerfdSettime(MemorySegment capture, int fd, int flags, MemorySegment value) {
+        try {
+            return (int) TIMERFD_SETTIME.invokeExact(capture, fd, flags, value, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw broken("timerfd_settime", t);
         }
     }
 }

@@ -547,6 +547,109 @@ public final class NativeUdpSocket implements Channel {
         }
     }
 
+    /**
+     * Takes the queued datagrams, up to {@code batch.capacity()}, with one {@code recvmmsg} that does not wait
+     * (for a caller driven by readiness, e.g. an {@link EventLoop}). Allocates nothing.
+     *
+     * @param batch where they land
+     * @return how many datagrams (also {@code batch.count()}); 0 if none was queued
+     * @throws AsynchronousCloseException if the socket was closed meanwhile
+     * @throws ClosedChannelException if it was closed before
+     * @throws IOException naming the error if the kernel reports one
+     */
+    public int receiveReady(UdpReceiveBatch batch) throws IOException {
+        begin();
+        try {
+            while (true) {
+                batch.reset();
+                int n = Libc.recvmmsg(receiveCapture, fd, batch.headers, batch.capacity(), Libc.MSG_DONTWAIT);
+                if (n > 0) {
+                    batch.received(n);
+                    return n;
+                }
+                int errno = n == 0 ? Libc.EAGAIN : Libc.errno(receiveCapture);
+                if (errno == Libc.EINTR) {
+                    continue;
+                }
+                checkWoken();
+                if (errno != Libc.EAGAIN) {
+                    throw errorFor("recvmmsg", errno);
+                }
+                batch.received(0);
+                return 0;
+            }
+        } finally {
+            end();
+        }
+    }
+
+    /**
+     * Sends messages of a batch from {@code first} on, as many as the kernel takes without waiting (for a
+     * caller driven by readiness). A message the kernel refuses is skipped with its error recorded, as in
+     * {@link #sendBatch}, except a refused message of merged datagrams (GSO), which ends the send there as
+     * {@link #sendBatch(UdpSendBatch, boolean)} does ({@link UdpSendBatch#stoppedAt()}). Allocates nothing.
+     *
+     * @param batch the datagrams
+     * @param first the first message not yet sent
+     * @return the first message still to send: {@code batch.messageCount()} if all were handled, less if
+     *     the socket buffer is full (wait until the socket is writable, then call again from there)
+     * @throws AsynchronousCloseException if the socket was closed meanwhile
+     * @throws ClosedChannelException if it was closed before
+     */
+    public int sendReady(UdpSendBatch batch, int first) throws IOException {
+        int n = batch.messageCount();
+        if (first == 0) {
+            batch.stopAt(-1);
+        }
+        begin();
+        try {
+            while (first < n) {
+                MemorySegment from = first == 0 ? batch.headers
+                        : batch.headers.asSlice(first * Libc.MMSGHDR.byteSize());
+                int sent = Libc.sendmmsg(sendCapture, fd, from, n - first, Libc.MSG_DONTWAIT);
+                if (sent > 0) {
+                    first += sent;
+                    continue;
+                }
+                int errno = sent == 0 ? Libc.EAGAIN : Libc.errno(sendCapture);
+                if (errno == Libc.EINTR) {
+                    continue;
+                }
+                checkWoken();
+                if (errno == Libc.EAGAIN) {
+                    return first;
+                }
+                if (batch.segments(first) > 1) { // as sendBatch(batch, true): the caller resends without GSO
+                    batch.stopAt(first);
+                    return n;
+                }
+                batch.setMessageErrno(first, errno);
+                first++;
+            }
+            return first;
+        } finally {
+            end();
+        }
+    }
+
+    /**
+     * Holds the descriptor open for registration with an {@link EventLoop}: until
+     * {@link #releaseDescriptor()}, {@link #close()} shuts the socket down (waking the loop with a hang-up)
+     * but does not release the descriptor, so its number cannot be reused while it is registered.
+     *
+     * @return the descriptor
+     * @throws ClosedChannelException if the socket is closed
+     */
+    public int acquireDescriptor() throws ClosedChannelException {
+        begin();
+        return fd;
+    }
+
+    /** Ends one {@link #acquireDescriptor()} hold (after the descriptor was removed from the loop). */
+    public void releaseDescriptor() {
+        end();
+    }
+
     /** Polls for readability until the deadline. @return whether readable @throws IOException if closed */
     private boolean awaitReadable(long deadline) throws IOException {
         while (true) {

@@ -1,5 +1,7 @@
 package io.spead4j.recv;
 
+import io.spead4j.ThreadPool;
+import io.spead4j.net.EventLoop;
 import io.spead4j.net.NativeUdpSocket;
 import io.spead4j.net.UdpReceiveBatch;
 import org.slf4j.Logger;
@@ -7,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The UDP reader over a {@link NativeUdpSocket}: one {@code recvmmsg} takes up to {@value #BATCH} datagrams
@@ -21,8 +24,17 @@ import java.nio.channels.ClosedChannelException;
  * which are split back and offered one by one under the same rules; the slots are then 64 KiB each. The
  * system property {@code spead4j.udp.noGro=true} turns this off. A receive error other than the socket
  * closing is logged and the reader goes on (spead2's rule).
+ *
+ * <p><b>Threads.</b> Where the stream's {@link ThreadPool} has event loops, the reader takes no thread: it
+ * registers its socket with one loop of the pool (round-robin) and, each time the socket is readable,
+ * takes {@code recvmmsg} batches until the queue runs dry (a batch that is not full) or
+ * {@value #FAIRNESS_BATCHES} batches were taken, leaving the rest for the next turn of the loop so that the
+ * other sockets of the loop get their turn. A stop closes the socket, which wakes the loop, and the reader
+ * then unregisters, releases the descriptor and frees its memory on the loop thread (at once if the stop
+ * came from the loop thread itself, e.g. a stop item). Without event loops it runs on a thread of its own,
+ * waiting in {@code poll}.
  */
-final class NativeUdpReader extends Reader {
+final class NativeUdpReader extends Reader implements EventLoop.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(NativeUdpReader.class);
     /** Most datagrams per batch (spead2's mmsg_count). */
     static final int BATCH = UdpReader.BATCH;
@@ -32,6 +44,8 @@ final class NativeUdpReader extends Reader {
     private static final long WAIT_MILLIS = 1000;
     /** System property that, if {@code true}, keeps the reader from asking for GRO. */
     static final String NO_GRO_PROPERTY = "spead4j.udp.noGro";
+    /** Most batches taken per readiness before the loop serves its other sockets. */
+    static final int FAIRNESS_BATCHES = 16;
 
     private final NativeUdpSocket socket;
     private final int maxSize;
@@ -40,6 +54,12 @@ final class NativeUdpReader extends Reader {
     private final boolean gro;
     /** Allocated when the reader starts (a reader that never runs holds no native memory). */
     private UdpReceiveBatch datagrams;
+    /** The loop serving this reader, or null when it runs on a thread of its own. */
+    private volatile EventLoop loop;
+    // loop thread only
+    private EventLoop.Registration registration;
+    private boolean holdsDescriptor;
+    private boolean finished;
 
     NativeUdpReader(StreamBase stream, NativeUdpSocket socket, int maxSize) {
         super(stream);
@@ -47,6 +67,116 @@ final class NativeUdpReader extends Reader {
         this.maxSize = maxSize;
         this.slotSize = (Math.min(maxSize, MAX_DATAGRAM) + 7) & ~7;
         this.gro = !Boolean.getBoolean(NO_GRO_PROPERTY) && socket.enableGro();
+    }
+
+    @Override
+    void launch(ThreadPool pool) {
+        EventLoop chosen = pool.nextEventLoop() instanceof EventLoop l ? l : null;
+        if (chosen == null) {
+            super.launch(pool);
+            return;
+        }
+        loop = chosen;
+        try {
+            chosen.execute(this::attach);
+        } catch (RejectedExecutionException e) {
+            loop = null;
+            throw new IllegalStateException("the stream's thread pool is closed", e);
+        }
+    }
+
+    /** On the loop thread: allocates the batch and registers the socket. */
+    private void attach() {
+        if (isStopRequested()) {
+            finish();
+            return;
+        }
+        try {
+            datagrams = new UdpReceiveBatch(BATCH, gro ? MAX_DATAGRAM : slotSize);
+            int fd = socket.acquireDescriptor();
+            holdsDescriptor = true;
+            registration = loop.register(fd, EventLoop.READABLE, this);
+        } catch (ClosedChannelException e) {
+            if (!isStopRequested()) {
+                LOG.warn("UDP reader: socket closed by someone else; the reader ends");
+            }
+            finish();
+        } catch (Throwable t) {
+            failed(t);
+            finish();
+        }
+    }
+
+    /** On the loop thread: the socket is readable (or hung up by a stop). */
+    @Override
+    public void ready(int events) {
+        if (finished) {
+            return;
+        }
+        if (isStopRequested()) {
+            finish();
+            return;
+        }
+        try {
+            for (int round = 0; round < FAIRNESS_BATCHES; round++) {
+                int n;
+                try {
+                    n = socket.receiveReady(datagrams);
+                } catch (ClosedChannelException e) {
+                    throw e;
+                } catch (IOException e) {
+                    // e.g. an ICMP error reported on a connected socket: spead2 logs and goes on
+                    LOG.warn("UDP reader: receive failed: {}", e.getMessage());
+                    continue;
+                }
+                if (n > 0 && deliver(n)) {
+                    finish();
+                    return;
+                }
+                if (n < datagrams.capacity()) {
+                    return; // the queue ran dry: wait for the next readiness
+                }
+            }
+        } catch (ClosedChannelException e) { // AsynchronousCloseException too
+            if (!isStopRequested()) {
+                LOG.warn("UDP reader: socket closed by someone else; the reader ends");
+            }
+            finish();
+        } catch (Throwable t) {
+            failed(t);
+            finish();
+        }
+    }
+
+    @Override
+    public void loopEnded() {
+        // only a failing loop ends with readers registered (a closed pool waits for them): stop the stream
+        if (!isStopRequested()) {
+            failed(new IOException("the thread pool's event loop serving " + this + " ended"));
+        }
+        finish();
+    }
+
+    /** On the loop thread: unregisters, releases and closes the socket, frees the batch. Idempotent. */
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        try {
+            if (registration != null) {
+                registration.cancel();
+            }
+        } finally {
+            if (holdsDescriptor) {
+                socket.releaseDescriptor();
+            }
+            socket.close();
+            if (datagrams != null) {
+                datagrams.close();
+            }
+            ended();
+        }
     }
 
     @Override
@@ -114,7 +244,15 @@ final class NativeUdpReader extends Reader {
 
     @Override
     void closeSource() {
-        socket.close();
+        socket.close(); // a registered socket hangs up, which wakes its loop
+        EventLoop serving = loop;
+        if (serving != null) {
+            try { // after the handler now running, if this is the loop thread
+                serving.execute(this::finish);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("UDP reader: the loop has ended; its end released the socket");
+            }
+        }
     }
 
     @Override

@@ -1,11 +1,14 @@
 package io.spead4j.recv;
 
+import io.spead4j.ThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Base of every transport reader (package-internal SPI). A reader runs on a thread of the stream's
  * {@link io.spead4j.ThreadPool}, blocks on its own source and hands packets to the stream's one packet step.
+ * A reader driven by readiness (the native UDP reader) instead overrides {@link #launch(ThreadPool)} to
+ * register with one of the pool's event loops, and takes no thread of its own.
  *
  * <p>Writing a transport takes a few lines: extend this class and implement {@link #readLoop()} as
  * <pre>{@code
@@ -57,6 +60,17 @@ abstract class Reader {
         return stopRequested;
     }
 
+    /**
+     * Starts the reader on the stream's pool. The default runs {@link #run()} on a thread of its own
+     * ({@link ThreadPool#execute}); a reader driven by readiness overrides this to register with one of the
+     * pool's event loops instead, and then reports through {@link #failed(Throwable)} and {@link #ended()}.
+     *
+     * @param pool the stream's pool
+     */
+    void launch(ThreadPool pool) {
+        pool.execute(this::run);
+    }
+
     /** Body of the reader's thread. */
     final void run() {
         synchronized (this) {
@@ -70,18 +84,33 @@ abstract class Reader {
         } catch (InterruptedException e) {
             LOG.debug("reader {} interrupted: stopping", this);
         } catch (Throwable t) {
-            if (stopRequested && t instanceof Exception) {
-                LOG.debug("reader {} ended with an exception after it was asked to stop", this, t);
-            } else {
-                stream.readerFailed(this, batch, t);
-            }
+            failed(t);
         } finally {
-            batch.rejects.summarise();
+            ended();
             synchronized (this) {
                 thread = null;
             }
             Thread.interrupted(); // do not leak a stop interrupt to the pool's next task
         }
+    }
+
+    /**
+     * Something escaped the reader: unless the reader was already asked to stop, the stream records it and
+     * stops (see the class description).
+     *
+     * @param t what escaped
+     */
+    final void failed(Throwable t) {
+        if (stopRequested && t instanceof Exception) {
+            LOG.debug("reader {} ended with an exception after it was asked to stop", this, t);
+        } else {
+            stream.readerFailed(this, batch, t);
+        }
+    }
+
+    /** The reader has ended: summarises its rejected packets. Call once. */
+    final void ended() {
+        batch.rejects.summarise();
     }
 
     /** Asks the reader to stop: sets the flag, interrupts its thread, closes its source. */

@@ -547,7 +547,7 @@ public abstract class StreamBase implements AutoCloseable {
     }
 
     private void launch(Reader reader) {
-        threadPool.execute(reader::run);
+        reader.launch(threadPool);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.spead4j.send;
 
 import io.spead4j.ThreadPool;
+import io.spead4j.net.EventLoop;
 import io.spead4j.net.TimerSlack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +52,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Threads.</b> One writer per stream takes packets from the queue and calls
  * {@link #writePackets(PacketBatch)}; it runs on a thread of the {@link ThreadPool} given at construction,
- * started with the first heap and held until {@link #close()}. Sending methods are thread-safe.
- * {@link #flush()} and {@link #close()} must not be called from the writer thread (e.g. in a completion
- * action).
+ * started with the first heap and held until {@link #close()}. A transport driven by readiness (the native
+ * {@link UdpStream}) instead runs its writer on one of the pool's event loops, shared with other readers and
+ * writers: the writer then runs while there is work, waits for the rate limiter on a timer of the loop and
+ * for a full socket buffer on the socket's writability, and holds no thread while idle. Sending methods are
+ * thread-safe. {@link #flush()} and {@link #close()} must not be called from the writer thread (e.g. in a
+ * completion action), nor from the thread of the event loop the writer runs on.
  *
  * <p><b>Transports</b> extend this class and implement only {@link #writePackets(PacketBatch)}. The packet
  * path allocates nothing per packet: packets are generated into the batch's reusable memory.
@@ -118,6 +122,18 @@ public abstract class Stream implements AutoCloseable {
     /** What killed the writer, or null while it is alive; once set, every send fails with it. */
     private Throwable writerFailure;
     private volatile Thread writerThread;
+    /** The event loop the writer runs on, or null when it takes a thread (set before the first send). */
+    private EventLoop writerLoop;
+    /** Loop mode: whether a writer step is posted, running or waiting (timer, writability) (guarded by lock). */
+    private boolean writerScheduled;
+    /** Loop mode: the step posted to the loop (one object, reused). */
+    private final Runnable writerStep = this::writerStep;
+    /** Loop mode, loop thread only: the rate limiter's timer, and whether a batch is half sent. */
+    private EventLoop.Timer writerTimer;
+    /** Loop mode, loop thread only: when the rate limiter's timer was set to wake the writer, or 0. */
+    private long timerWake;
+    private boolean batchPending;
+    private boolean writerLetGo;
 
     // Writer thread only.
     private final RateLimiter limiter;
@@ -383,7 +399,21 @@ public abstract class Stream implements AutoCloseable {
                 }
                 gens[i] = new PacketGenerator(ref.heap(), cnt, maxPacketSize);
             }
-            if (!writerStarted) {
+            if (writerLoop != null) {
+                if (!writerScheduled) {
+                    // the step takes this lock, so it cannot run before the heaps are committed
+                    try {
+                        writerLoop.execute(writerStep);
+                    } catch (RejectedExecutionException e) {
+                        throw new IllegalStateException("the stream's thread pool is shut down", e);
+                    }
+                    writerScheduled = true;
+                }
+                if (!writerStarted) {
+                    writerLoop.retain(); // served until close, even by a closed pool
+                    writerStarted = true;
+                }
+            } else if (!writerStarted) {
                 // the writer's first step takes this lock, so it cannot run before the heaps are committed
                 try {
                     threadPool.execute(this::runWriter);
@@ -426,7 +456,7 @@ public abstract class Stream implements AutoCloseable {
     }
 
     private long await(CompletableFuture<Long> future) throws IOException {
-        if (Thread.currentThread() == writerThread && !future.isDone()) {
+        if (onWriterThread() && !future.isDone()) {
             throw new IllegalStateException("a blocking send from the stream's writer thread would deadlock");
         }
         try {
@@ -462,7 +492,7 @@ public abstract class Stream implements AutoCloseable {
      * @throws IllegalStateException if called from the writer thread
      */
     public final void flush() {
-        if (Thread.currentThread() == writerThread) {
+        if (onWriterThread()) {
             throw new IllegalStateException("flush() called from the stream's writer thread would deadlock");
         }
         lock.lock();
@@ -502,8 +532,137 @@ public abstract class Stream implements AutoCloseable {
         try {
             closed = true;
             workAvailable.signalAll();
+            if (writerLoop != null && writerStarted && !writerScheduled) {
+                // a last step on the loop lets the writer go: its timer, and its hold on the loop
+                try {
+                    writerLoop.execute(writerStep);
+                    writerScheduled = true;
+                } catch (RejectedExecutionException e) {
+                    LOG.debug("the send stream's event loop has ended already", e);
+                }
+            }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** @return whether the caller is the writer, or the thread of the writer's event loop */
+    private boolean onWriterThread() {
+        return Thread.currentThread() == writerThread || (writerLoop != null && writerLoop.inLoopThread());
+    }
+
+    /**
+     * Makes the writer run on an event loop instead of a thread of its own (package SPI for transports driven
+     * by readiness; call from the constructor, before any send). The transport then overrides
+     * {@link #writePacketsReady(PacketBatch)} and calls {@link #resumeWriter()} when its socket is writable.
+     *
+     * @param loop the loop
+     */
+    final void runWriterOn(EventLoop loop) {
+        this.writerLoop = loop;
+    }
+
+    /** @return the loop the writer runs on, or null */
+    final EventLoop writerLoop() {
+        return writerLoop;
+    }
+
+    /**
+     * Loop mode: delivers as much of the batch as possible without waiting. The default delivers it all with
+     * {@link #writePackets(PacketBatch)}. A transport that would have to wait returns false, arranges to be
+     * told when its socket is writable, then calls {@link #resumeWriter()}; this is then called again with
+     * the same batch, and goes on where it stopped.
+     *
+     * @param batch the packets
+     * @return true once the whole batch was handled (sent or failed)
+     */
+    boolean writePacketsReady(PacketBatch batch) {
+        writePackets(batch);
+        return true;
+    }
+
+    /**
+     * Loop mode, on the loop thread, when the closed writer has nothing left: removes its timer from the loop
+     * and ends its hold on the loop (once).
+     */
+    private void letGoOfLoop() {
+        if (writerTimer != null) {
+            writerTimer.dispose();
+            writerTimer = null;
+        }
+        if (!writerLetGo) {
+            writerLetGo = true;
+            writerLoop.release();
+        }
+    }
+
+    /** Loop mode, on the loop thread: the loop ended under a waiting writer (a failing loop); it dies. */
+    final void writerLoopEnded() {
+        writerDied(new IOException("the thread pool's event loop ended under the send stream's writer"));
+    }
+
+    /** Loop mode, on the loop thread: the transport can go on (its socket became writable). */
+    final void resumeWriter() {
+        writerStep();
+    }
+
+    /**
+     * Loop mode, on the loop thread: finishes a half-sent batch, then sends until the queue is empty (then
+     * goes idle until the next send posts a step), the rate limiter asks for a pause (then the writer's timer
+     * runs the next step) or the socket is full (then the transport's writability runs it).
+     */
+    private void writerStep() {
+        writerThread = Thread.currentThread();
+        try {
+            if (writerTimer == null) {
+                writerTimer = writerLoop.newTimer(writerStep);
+            }
+            writerTimer.cancel();
+            if (timerWake != 0) {
+                learnLateness(System.nanoTime() - timerWake);
+                timerWake = 0;
+            }
+            if (batchPending) {
+                if (!transmit()) {
+                    return;
+                }
+                batchPending = false;
+                completeBatch();
+            }
+            while (true) {
+                boolean wasIdle;
+                lock.lock();
+                try {
+                    if (active == tail) {
+                        writerIdle = true;
+                        writerScheduled = false;
+                        if (closed) {
+                            letGoOfLoop();
+                        }
+                        return;
+                    }
+                    wasIdle = writerIdle;
+                    writerIdle = false;
+                } finally {
+                    lock.unlock();
+                }
+                if (wasIdle) {
+                    limiter.wokeFromIdle();
+                }
+                if (!pump()) {
+                    return; // waiting for the timer or for writability
+                }
+            }
+        } catch (Throwable t) {
+            writerDied(t);
+            lock.lock();
+            try {
+                writerScheduled = false;
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            writerThread = null;
         }
     }
 
@@ -591,6 +750,7 @@ public abstract class Stream implements AutoCloseable {
             failQuietly(slot(g).future, failure);
         }
         batch.clear();
+        batchPending = false;
         lock.lock();
         try {
             clearSlotsUntil(to);
@@ -637,26 +797,45 @@ public abstract class Stream implements AutoCloseable {
         return heapRate == 0.0 ? 0.0 : heapRate > 0.0 ? 1e9 / heapRate : streamNanosPerByte;
     }
 
-    /** Sends packets until the queue is empty (as far as the last look at the tail goes). */
-    private void pump() {
+    /**
+     * Sends packets until the queue is empty (as far as the last look at the tail goes).
+     *
+     * @return true if it is; false (loop mode only) if the writer must wait: for its timer (a rate-limiting
+     *     pause longer than {@link #SPIN_NANOS}) or for the transport (a half-sent batch)
+     */
+    private boolean pump() {
         long knownTail = readTail();
         while (true) {
             long delay = limiter.delayNanos();
             if (delay > 0) {
                 long deadline = System.nanoTime() + delay; // before the flush, which takes part of the wait
-                flushBatch();
+                if (!flushBatch()) {
+                    return false;
+                }
+                if (writerLoop != null) {
+                    preparePacing();
+                    if (deadline - System.nanoTime() > parkLateness) {
+                        // the loop serves others meanwhile; a spun last stretch (if any) follows the timer
+                        timerWake = deadline - parkLateness;
+                        writerTimer.schedule(timerWake);
+                        return false;
+                    }
+                    spinUntil(deadline);
+                    continue;
+                }
                 sleepUntil(deadline);
                 continue;
             }
             if (active == knownTail) {
                 knownTail = readTail();
                 if (active == knownTail) {
-                    flushBatch();
-                    return;
+                    return flushBatch();
                 }
             }
             if (!batch.hasRoom(maxPacketSize & ~7)) {
-                flushBatch();
+                if (!flushBatch()) {
+                    return false;
+                }
             }
             Slot cur = slot(active);
             int size;
@@ -669,7 +848,9 @@ public abstract class Stream implements AutoCloseable {
                     batch.add(size, cur.substreamIndex, activeStart);
                 }
             } catch (RuntimeException e) {
-                abortGroup(e);
+                if (!abortGroup(e)) {
+                    return false;
+                }
                 continue;
             }
             limiter.packetTaken(size, cur.nanosPerByte);
@@ -712,10 +893,14 @@ public abstract class Stream implements AutoCloseable {
      * A packet of the current group could not be generated (its memory became inaccessible, e.g. a closed
      * arena or a segment confined to another thread): send what is batched, then complete the group with
      * the error and skip its remaining packets.
+     *
+     * @return false if the batch could not be sent yet (loop mode): the packet is tried again later
      */
-    private void abortGroup(RuntimeException e) {
+    private boolean abortGroup(RuntimeException e) {
         LOG.debug("cannot generate a packet; abandoning the heap group", e);
-        flushBatch();
+        if (!flushBatch()) {
+            return false;
+        }
         Slot first = slot(activeStart);
         if (first.error == null) {
             first.error = new IOException("cannot generate packet: " + e, e);
@@ -723,6 +908,7 @@ public abstract class Stream implements AutoCloseable {
         active = first.groupEnd;
         activeStart = active;
         groupsCompleted(1);
+        return true;
     }
 
     private long readTail() {
@@ -744,34 +930,66 @@ public abstract class Stream implements AutoCloseable {
      * {@link #PACING} for the other strategies.
      */
     private void sleepUntil(long deadline) {
-        if (!pacingPrepared) {
-            pacingPrepared = true;
-            boolean lowered = TimerSlack.setForCurrentThread(TimerSlack.PACING_NANOS);
-            boolean spin = !lowered || PACING.equals("spin");
-            parkLateness = spin ? SPIN_NANOS : 0;
-            maxParkLateness = spin ? SPIN_NANOS : PACING.equals("adaptive") ? SPIN_NANOS / 2 : 0;
-        }
+        preparePacing();
         long left = deadline - System.nanoTime();
         if (left > parkLateness) {
             long asked = left - parkLateness;
             long before = System.nanoTime();
             LockSupport.parkNanos(asked);
-            long late = System.nanoTime() - before - asked;
-            if (late >= 0) { // an early return (interrupt, spurious wake-up) teaches nothing
-                parkLateness = Math.min(maxParkLateness, parkLateness + (late - parkLateness) / 8);
-            }
+            learnLateness(System.nanoTime() - before - asked);
         }
+        spinUntil(deadline);
+    }
+
+    /** Chooses the pacing strategy the first time the writer waits (see {@link #PACING}). */
+    private void preparePacing() {
+        if (!pacingPrepared) {
+            pacingPrepared = true;
+            boolean lowered = TimerSlack.setForCurrentThread(TimerSlack.PACING_NANOS);
+            // a loop's timer (timerfd) has no slack, so there only the choice of strategy counts
+            boolean spin = PACING.equals("spin") || (!lowered && writerLoop == null);
+            parkLateness = spin ? SPIN_NANOS : 0;
+            maxParkLateness = spin ? SPIN_NANOS : PACING.equals("adaptive") ? SPIN_NANOS / 2 : 0;
+        }
+    }
+
+    /** Updates the expected wake-up lateness from one wait; an early return (interrupt, spurious) teaches nothing. */
+    private void learnLateness(long late) {
+        if (late >= 0) {
+            parkLateness = Math.min(maxParkLateness, parkLateness + (late - parkLateness) / 8);
+        }
+    }
+
+    private static void spinUntil(long deadline) {
         while (System.nanoTime() - deadline < 0) {
             Thread.onSpinWait();
         }
     }
 
-    private void flushBatch() {
-        int count = batch.size();
-        if (count == 0) {
-            return;
+    /**
+     * Hands the batch to the transport and completes what it finishes.
+     *
+     * @return true if done; false (loop mode) if the transport waits for writability with the batch half sent
+     */
+    private boolean flushBatch() {
+        if (batch.size() == 0) {
+            return true;
         }
+        if (!transmit()) {
+            batchPending = true;
+            return false;
+        }
+        completeBatch();
+        return true;
+    }
+
+    /** @return false if the transport must wait to send the rest (loop mode) */
+    private boolean transmit() {
+        int count = batch.size();
         try {
+            if (writerLoop != null) {
+                return writePacketsReady(batch);
+            }
             writePackets(batch);
         } catch (RuntimeException e) {
             LOG.debug("transport failed on a batch of {} packets", count, e);
@@ -782,6 +1000,12 @@ public abstract class Stream implements AutoCloseable {
                 }
             }
         }
+        return true;
+    }
+
+    /** Adds the sent batch's bytes and errors to its groups, completes the groups it ends, clears it. */
+    private void completeBatch() {
+        int count = batch.size();
         int groups = 0;
         for (int i = 0; i < count; i++) {
             Slot g = slot(batch.group(i));

@@ -1,6 +1,7 @@
 package io.spead4j.send;
 
 import io.spead4j.ThreadPool;
+import io.spead4j.net.EventLoop;
 import io.spead4j.net.NativeSockets;
 import io.spead4j.net.NativeUdpSocket;
 import io.spead4j.net.Sockets;
@@ -39,6 +40,12 @@ import java.util.concurrent.locks.LockSupport;
  * offload ({@code UDP_SEGMENT}), the native path hands runs of equal-sized packets to one endpoint to the
  * kernel as one message, as spead2 does; the system property {@code spead4j.udp.noGso=true} turns that off.
  *
+ * <p>On the native path the stream's writer runs on an event loop of its {@link ThreadPool} (where the pool
+ * has them), shared with other readers and writers: a full socket buffer ({@code EAGAIN}) makes it wait for
+ * the socket to become writable ({@code EPOLLOUT}) with the batch half sent, serving the loop's other sockets
+ * meanwhile, and go on from there. (Resending the packets of a failed GSO message without GSO, a rare
+ * fallback, still waits in place.) Otherwise the writer takes a thread of the pool.
+ *
  * <p>The constructors that open the socket themselves check every argument first and open it last, so a
  * constructor that throws leaves no socket open. The constructors that take the caller's socket take it
  * over only when they return: if they throw, the socket is left open and is still the caller's to close.
@@ -62,6 +69,28 @@ public final class UdpStream extends Stream {
     /** Whether runs of equal-sized packets go as GSO messages; written by the writer (off after a failure). */
     private volatile boolean gso;
     private final InetSocketAddress[] endpoints;
+    // Loop mode, loop thread only: where a half-sent batch stands, and the wait for writability.
+    private boolean chunkOpen;
+    /** Loop mode: whether the open chunk is a resend without GSO after a refused GSO message. */
+    private boolean probingWithoutGso;
+    private int chunkFirst;
+    private int chunkNext;
+    private int chunkSentTo;
+    private int batchNext;
+    private EventLoop.Registration writable;
+    private final EventLoop.Handler onWritable = new EventLoop.Handler() {
+        @Override
+        public void ready(int events) {
+            stopWaitingForWritable();
+            resumeWriter();
+        }
+
+        @Override
+        public void loopEnded() {
+            stopWaitingForWritable();
+            writerLoopEnded(); // nothing will wake the writer again: fail what it holds
+        }
+    };
 
     /** Opens the stream's NIO socket: run by the constructor after every argument has been checked. */
     @FunctionalInterface
@@ -238,6 +267,9 @@ public final class UdpStream extends Stream {
             this.socket = opened;
             this.channel = null;
             this.gso = !Boolean.getBoolean(NO_GSO_PROPERTY) && opened.probeGso();
+            if (threadPool.nextEventLoop() instanceof EventLoop loop) {
+                runWriterOn(loop);
+            }
         } else {
             this.channel = opener.open();
             this.socket = null;
@@ -358,6 +390,134 @@ public final class UdpStream extends Stream {
         }
     }
 
+    /**
+     * Loop mode: sends the batch as {@link #writeNative} does, but never waits: when the socket buffer is
+     * full it registers for writability and returns false, keeping its place (the chunk of up to
+     * {@value #SEND_BATCH} packets and the message reached) for the next call.
+     */
+    @Override
+    boolean writePacketsReady(PacketBatch batch) {
+        if (socket == null) {
+            return super.writePacketsReady(batch);
+        }
+        boolean returned = false;
+        try {
+            boolean done = sendReady(batch);
+            returned = true;
+            return done;
+        } finally {
+            if (!returned) {
+                // a runtime exception ends the batch (the stream fails what is left): start the next afresh
+                chunkOpen = false;
+                batchNext = 0;
+            }
+        }
+    }
+
+    private boolean sendReady(PacketBatch batch) {
+        int n = batch.size();
+        MemorySegment memory = batch.segment();
+        while (true) {
+            if (!chunkOpen) {
+                if (batchNext >= n) {
+                    batchNext = 0;
+                    return true;
+                }
+                openChunk(batch, memory, batchNext, Math.min(n, batchNext + SEND_BATCH), gso);
+            }
+            try {
+                chunkSentTo = socket.sendReady(datagrams, chunkSentTo);
+                if (chunkSentTo < datagrams.messageCount()) {
+                    waitForWritable();
+                    return false;
+                }
+                int stop = datagrams.stoppedAt();
+                failRefused(batch, chunkFirst, stop < 0 ? chunkNext - chunkFirst : stop);
+                if (stop >= 0) {
+                    // as spead2: the refused GSO message and the rest of the chunk again, without GSO, in order
+                    openChunk(batch, memory, chunkFirst + stop, chunkNext, false);
+                    probingWithoutGso = true;
+                    continue;
+                }
+                if (probingWithoutGso) {
+                    probingWithoutGso = false;
+                    gsoProbed();
+                }
+                chunkOpen = false;
+                probingWithoutGso = false;
+                batchNext = chunkNext;
+            } catch (ClosedChannelException e) {
+                for (int j = chunkFirst; j < n; j++) {
+                    batch.fail(j, e);
+                }
+                chunkOpen = false;
+                probingWithoutGso = false;
+                batchNext = 0;
+                return true;
+            } catch (IOException e) {
+                for (int j = chunkFirst; j < chunkNext; j++) {
+                    batch.fail(j, e);
+                }
+                chunkOpen = false;
+                probingWithoutGso = false;
+                batchNext = chunkNext;
+            }
+        }
+    }
+
+    /** Registers the socket for writability with the writer's loop (loop thread). */
+    private void waitForWritable() throws IOException {
+        if (writable != null) {
+            return;
+        }
+        int fd = socket.acquireDescriptor();
+        try {
+            writable = writerLoop().register(fd, EventLoop.WRITABLE, onWritable);
+        } catch (IOException | RuntimeException e) {
+            socket.releaseDescriptor();
+            throw e;
+        }
+    }
+
+    private void stopWaitingForWritable() {
+        if (writable != null) {
+            writable.cancel();
+            writable = null;
+            socket.releaseDescriptor();
+        }
+    }
+
+    /** Loop mode: makes packets {@code [from, to)} the chunk being sent. */
+    private void openChunk(PacketBatch batch, MemorySegment memory, int from, int to, boolean withGso) {
+        chunkFirst = from;
+        datagrams.clear();
+        datagrams.setGso(withGso);
+        for (int p = from; p < to; p++) {
+            addDatagram(batch, memory, p);
+        }
+        chunkNext = to;
+        chunkSentTo = 0;
+        chunkOpen = true;
+    }
+
+    /** Fails the first {@code count} datagrams of the chunk starting at packet {@code first} that the kernel refused. */
+    private void failRefused(PacketBatch batch, int first, int count) {
+        for (int j = 0; j < count; j++) {
+            int errno = datagrams.errno(j);
+            if (errno != 0) {
+                fail(batch, first + j, errno);
+            }
+        }
+    }
+
+    /** After a resend without GSO: if its first datagram (the one refused with GSO) went, GSO goes off. */
+    private void gsoProbed() {
+        if (datagrams.size() > 0 && datagrams.errno(0) == 0 && gso) {
+            LOG.debug("disabling GSO: sending with it failed and without it succeeded");
+            gso = false;
+        }
+    }
+
     /** Sends packets {@code [from, to)} in one {@code sendmmsg} (or two, after a refused GSO message). */
     private void sendRange(PacketBatch batch, MemorySegment memory, int from, int to, boolean withGso)
             throws IOException {
@@ -366,23 +526,12 @@ public final class UdpStream extends Stream {
         for (int p = from; p < to; p++) {
             addDatagram(batch, memory, p);
         }
-        boolean failed = socket.sendBatch(datagrams, withGso) > 0;
+        socket.sendBatch(datagrams, withGso);
         int stop = datagrams.stoppedAt();
-        int sent = stop < 0 ? to - from : stop;
-        if (failed) {
-            for (int j = 0; j < sent; j++) {
-                int errno = datagrams.errno(j);
-                if (errno != 0) {
-                    fail(batch, from + j, errno);
-                }
-            }
-        }
+        failRefused(batch, from, stop < 0 ? to - from : stop);
         if (stop >= 0) {
             sendRange(batch, memory, from + stop, to, false);
-            if (datagrams.errno(0) == 0 && gso) {
-                LOG.debug("disabling GSO: sending with it failed and without it succeeded");
-                gso = false;
-            }
+            gsoProbed();
         }
     }
 

@@ -56,9 +56,8 @@ final class RecvCommand implements Callable<Integer> {
     boolean joint;
 
     @Option(names = "--threads", paramLabel = "N", description = {
-        "Number of worker threads (default ${DEFAULT-VALUE}). Accepted for spead2_recv compatibility, but only 1:",
-        "spead2 shares this many threads among all readers; spead4j runs each reader on a thread of its own,",
-        "so the number cannot be chosen."})
+        "Number of worker threads (default ${DEFAULT-VALUE}): as in spead2, the readers of every stream share",
+        "them (native UDP readers; other sources still take a thread each)."})
     int threads = 1;
 
     @Option(names = "--verify", description = {"Verify payload (use spead4j send with the same option).",
@@ -85,9 +84,8 @@ final class RecvCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "At least one source is required");
         }
         String bad = receiver.validate();
-        if (bad == null && threads != 1) {
-            bad = "--threads " + threads + " is not supported: spead4j runs each reader on a thread of its own, "
-                    + "so the number of worker threads cannot be chosen (only --threads 1, the default, is accepted)";
+        if (bad == null && threads < 1) {
+            bad = "--threads must be at least 1 (at least one thread is required), got " + threads;
         }
         if (bad == null && !joint && sources.size() > 1 && receiver.ring) {
             bad = "Multiple streams cannot be used with --ring";
@@ -100,7 +98,7 @@ final class RecvCommand implements Callable<Integer> {
         Thread hook = null;
         ScheduledExecutorService live = null;
         AtomicLong liveLines = new AtomicLong();
-        try (ThreadPool pool = new ThreadPool()) {
+        try (ThreadPool pool = new ThreadPool(threads)) {
             try {
                 if (joint || receiver.ring) {
                     streams.add(makeStream(pool, sources));

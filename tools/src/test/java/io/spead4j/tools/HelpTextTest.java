@@ -38,10 +38,9 @@ class HelpTextTest {
     }
 
     @Test
-    void threadsSaysOnlyOneIsAcceptedAndWhy() {
-        assertThat(help("recv")).contains("--threads=N Number of worker threads (default 1). Accepted for "
-                + "spead2_recv compatibility, but only 1: spead2 shares this many threads among all readers; "
-                + "spead4j runs each reader on a thread of its own, so the number cannot be chosen.");
+    void threadsSaysTheReadersShareThem() {
+        assertThat(help("recv")).contains("--threads=N Number of worker threads (default 1): as in spead2, the "
+                + "readers of every stream share them (native UDP readers; other sources still take a thread each).");
     }
 
     @Test

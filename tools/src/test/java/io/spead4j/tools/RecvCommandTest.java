@@ -115,17 +115,47 @@ class RecvCommandTest {
     }
 
     @Test
-    void threadsOtherThanOneAreRefusedWithTheReason() {
-        for (String n : new String[] {"2", "0", "-1"}) {
+    void threadsBelowOneAreRefusedAndMoreAreUsed() {
+        for (String n : new String[] {"0", "-1"}) {
             Tool r = Tool.run("recv", "--threads", n, Tool.conformance("basic_items.pcap").toString());
             assertThat(r.status()).as(n).isEqualTo(2);
-            assertThat(r.err()).contains("--threads " + n + " is not supported: spead4j runs each reader on a thread "
-                    + "of its own").contains("Usage: spead4j recv");
+            assertThat(r.err()).contains("--threads must be at least 1 (at least one thread is required), got " + n)
+                    .contains("Usage: spead4j recv");
             assertThat(r.out()).isEmpty();
         }
-        Tool one = Tool.run("recv", "--threads", "1", Tool.conformance("basic_items.pcap").toString());
-        assertThat(one.status()).as(one.err()).isZero();
-        assertThat(one.lines()).contains("Received 1 heaps");
+        for (String n : new String[] {"1", "3"}) {
+            Tool r = Tool.run("recv", "--threads", n, Tool.conformance("basic_items.pcap").toString());
+            assertThat(r.status()).as(r.err()).isZero();
+            assertThat(r.lines()).contains("Received 1 heaps");
+        }
+    }
+
+    @Test
+    void twoThreadsServeTwoUdpSources() throws Exception {
+        // 10 heaps of 8192 bytes per source: the default receive buffer holds them all on loopback
+        int needed = 12 * 6 * 2304;
+        int granted;
+        try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
+            probe.setOption(java.net.StandardSocketOptions.SO_RCVBUF, Network.UDP_RECV_BUFFER);
+            granted = probe.getOption(java.net.StandardSocketOptions.SO_RCVBUF);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(granted >= needed, () -> "receive buffer too small: " + granted);
+        int other;
+        try (java.net.DatagramSocket free = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            other = free.getLocalPort();
+        }
+        // one stream per source, both readers on the pool's two threads; the other port is bound first, so it
+        // is bound once the tool holds the port it was started on
+        ListeningTool.Running recv = ListeningTool.start(false, port -> new String[] {"recv", "--threads", "2",
+            "--verify", "--quiet", "127.0.0.1:" + other, "127.0.0.1:" + port});
+        for (int port : new int[] {recv.port(), other}) {
+            Tool send = Tool.run("send", "--verify", "--heaps", "10", "--items", "2", "--heap-size", "8192",
+                    "--rate", "0.2", "127.0.0.1:" + port);
+            assertThat(send.status()).as(send.err()).isZero();
+        }
+        Tool r = recv.tool().get();
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.lines()).startsWith("Received 20 heaps");
     }
 
     @Test
