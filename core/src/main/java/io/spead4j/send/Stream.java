@@ -67,6 +67,8 @@ public abstract class Stream implements AutoCloseable {
     private static final long SPIN_NANOS = 100_000;
     /** Whether packets are gathered from pieces rather than copied whole (writer thread only). */
     private boolean gather;
+    /** Whether {@link #gather} was chosen (the transport is asked once, by the writer's first step). */
+    private boolean gatherChosen;
     /** Whether the writer thread has tried to lower its timer slack (writer thread only). */
     private boolean pacingPrepared;
     /** How late a park is expected to wake the writer, ns: the part of a wait spun (writer thread only). */
@@ -173,6 +175,20 @@ public abstract class Stream implements AutoCloseable {
         this.doneFutures = new CompletableFuture<?>[capacity];
         this.doneBytes = new long[capacity];
         this.doneErrors = new IOException[capacity];
+    }
+
+    /** @return whether the writer gathers packets from pieces (for tests; read after a send completed) */
+    final boolean gathering() {
+        return gather;
+    }
+
+    /** Asks the transport once, on the writer's first step, whether it gathers payload (writer only). */
+    private void chooseGather() {
+        if (!gatherChosen) {
+            gatherChosen = true;
+            gather = gathersPayload();
+            batch.setGather(gather);
+        }
     }
 
     /**
@@ -613,6 +629,7 @@ public abstract class Stream implements AutoCloseable {
      */
     private void writerStep() {
         writerThread = Thread.currentThread();
+        chooseGather();
         try {
             if (writerTimer == null) {
                 writerTimer = writerLoop.newTimer(writerStep);
@@ -685,8 +702,7 @@ public abstract class Stream implements AutoCloseable {
 
     private void runWriter() {
         writerThread = Thread.currentThread();
-        gather = gathersPayload();
-        batch.setGather(gather);
+        chooseGather();
         try {
             while (true) {
                 boolean wasIdle;

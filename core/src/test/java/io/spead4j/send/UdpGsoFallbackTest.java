@@ -59,6 +59,8 @@ class UdpGsoFallbackTest {
                             new HeapReference(new Heap().addItem(0x1000, payload, false), 2, 0),
                             new HeapReference(new Heap().addEnd(), 3, 0)), GroupMode.SERIAL);
                     assertThat(sender.gsoActive()).as("GSO is off after the refused message").isFalse();
+                    assertThat(sender.gathering()).as("the native path sends payload from the heap's memory")
+                            .isTrue();
                 }
                 List<HeapBase> heaps = Drain.heaps(receiver);
                 assertThat(heaps).extracting(HeapBase::cnt).containsExactly(1L, 2L);
