@@ -61,16 +61,6 @@ final class LiveHeap {
         this.sink = null;
     }
 
-    private LiveHeap(long cnt, int addressBits, MemorySegment target, MemcpyFunction memcpy) {
-        this.cnt = cnt;
-        this.addressBits = addressBits;
-        this.allocator = null;
-        this.memcpy = memcpy;
-        this.sink = null;
-        this.payload = target;
-        this.reserved = target.byteSize();
-    }
-
     private LiveHeap(long cnt, int addressBits, PayloadSink sink) {
         this.cnt = cnt;
         this.addressBits = addressBits;
@@ -149,22 +139,6 @@ final class LiveHeap {
     }
 
     /**
-     * Creates a live heap whose payload is written into memory the caller chose (e.g. a heap's place in a
-     * chunk) instead of allocated memory: payload offset {@code o} lands at {@code target} offset {@code o}. A
-     * packet whose heap would not fit in {@code target} is {@link #OVERSIZED}. The memory is never freed by
-     * the heap ({@link #allocator()} is null; {@link #release()} only lets go of it).
-     *
-     * @param cnt the heap's cnt
-     * @param addressBits the heap address width of its packets
-     * @param target where the payload goes
-     * @param memcpy how payload is copied in
-     * @return the live heap
-     */
-    static LiveHeap overTarget(long cnt, int addressBits, MemorySegment target, MemcpyFunction memcpy) {
-        return new LiveHeap(cnt, addressBits, Objects.requireNonNull(target, "target"), memcpy);
-    }
-
-    /**
      * Offers a decoded packet of this heap's cnt.
      *
      * @param p the decoded packet
@@ -234,7 +208,7 @@ final class LiveHeap {
 
     private boolean reserve(long size, boolean exact, long maxHeapSize) {
         if (allocator == null) {
-            return false; // fixed target memory: it does not grow
+            return false; // a heap whose payload goes to a sink allocates nothing
         }
         long newSize = size;
         if (!exact && size < reserved * 2) {
@@ -377,7 +351,7 @@ final class LiveHeap {
         return minLength;
     }
 
-    /** @return where the payload memory came from; null for a heap {@link #overTarget over target memory} */
+    /** @return where the payload memory came from; null for a heap whose payload goes to a sink */
     MemoryAllocator allocator() {
         return allocator;
     }
@@ -408,7 +382,7 @@ final class LiveHeap {
         return out;
     }
 
-    /** Gives the payload memory back to the allocator (for target memory: only lets go of it). */
+    /** Gives the payload memory back to the allocator, if any. */
     void release() {
         MemorySegment p = takePayload();
         if (p != null && allocator != null) {

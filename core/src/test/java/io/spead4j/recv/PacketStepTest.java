@@ -174,29 +174,6 @@ class PacketStepTest {
     }
 
     @Test
-    void aSinkPlacesPayloadInItsOwnMemoryFromTheFirstPacketsImmediateItems() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment chunk = arena.allocate(4 * 200);
-            // the place item says which of the chunk's four 200-byte heap places the heap fills
-            RecordingSink sink = new RecordingSink(p -> LiveHeap.overTarget(p.heapCnt(), p.heapAddressBits(),
-                    chunk.asSlice(immediate(p, PLACE_ID) * 200, 200), MemcpyFunction.STD));
-            PacketStep step = new PacketStep(new StreamConfig(), sink);
-            batch(step, packet(5).heapLength(200).immediate(PLACE_ID, 2).address(0x1000, 0).payload(100, 1).build(),
-                    second(5));
-            assertThat(sink.handedOff).containsExactly(5L);
-            assertThat(sink.handedOffComplete).containsExactly(true);
-            for (int i = 0; i < 200; i++) {
-                assertThat(chunk.get(ValueLayout.JAVA_BYTE, 400 + i)).isEqualTo((byte) (1 + i));
-            }
-            assertThat(chunk.asSlice(0, 400).mismatch(arena.allocate(400))).isEqualTo(-1);
-            // a heap larger than its place does not fit: its packet is rejected as oversized, nothing written
-            batch(step, packet(6).heapLength(400).immediate(PLACE_ID, 0).payload(100, 9).build());
-            assertThat(step.oversizedPackets()).isEqualTo(1);
-            assertThat(chunk.get(ValueLayout.JAVA_BYTE, 0)).isZero();
-        }
-    }
-
-    @Test
     void aStopItemEndsTheBatchAndIsNotHandedOff() {
         RecordingSink sink = new RecordingSink();
         PacketStep step = new PacketStep(new StreamConfig().withMaxHeaps(2), sink);
