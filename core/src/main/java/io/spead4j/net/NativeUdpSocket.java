@@ -597,39 +597,49 @@ public final class NativeUdpSocket implements Channel {
      * @throws ClosedChannelException if it was closed before
      */
     public int sendReady(UdpSendBatch batch, int first) throws IOException {
-        int n = batch.messageCount();
         if (first == 0) {
             batch.stopAt(-1);
         }
         begin();
         try {
-            while (first < n) {
-                MemorySegment from = first == 0 ? batch.headers
-                        : batch.headers.asSlice(first * Libc.MMSGHDR.byteSize());
-                int sent = Libc.sendmmsg(sendCapture, fd, from, n - first, Libc.MSG_DONTWAIT);
-                if (sent > 0) {
-                    first += sent;
-                    continue;
-                }
-                int errno = sent == 0 ? Libc.EAGAIN : Libc.errno(sendCapture);
-                if (errno == Libc.EINTR) {
-                    continue;
-                }
-                checkWoken();
-                if (errno == Libc.EAGAIN) {
-                    return first;
-                }
-                if (batch.segments(first) > 1) { // as sendBatch(batch, true): the caller resends without GSO
-                    batch.stopAt(first);
-                    return n;
-                }
-                batch.setMessageErrno(first, errno);
-                first++;
-            }
-            return first;
+            return sendUntilFull(batch, first, true);
         } finally {
             end();
         }
+    }
+
+    /**
+     * Sends messages from {@code first} on until the socket buffer is full or all are handled (one refused
+     * is recorded and skipped, or with {@code stopAtRefusedMerge} a refused merged one stops the send).
+     *
+     * @return the first message still to send; {@code batch.messageCount()} when all were handled or stopped
+     */
+    private int sendUntilFull(UdpSendBatch batch, int first, boolean stopAtRefusedMerge) throws IOException {
+        int n = batch.messageCount();
+        while (first < n) {
+            MemorySegment from = first == 0 ? batch.headers
+                    : batch.headers.asSlice(first * Libc.MMSGHDR.byteSize());
+            int sent = Libc.sendmmsg(sendCapture, fd, from, n - first, Libc.MSG_DONTWAIT);
+            if (sent > 0) {
+                first += sent;
+                continue;
+            }
+            int errno = sent == 0 ? Libc.EAGAIN : Libc.errno(sendCapture);
+            if (errno == Libc.EINTR) {
+                continue;
+            }
+            checkWoken();
+            if (errno == Libc.EAGAIN) {
+                return first;
+            }
+            if (stopAtRefusedMerge && batch.segments(first) > 1) { // the caller resends the rest without GSO
+                batch.stopAt(first);
+                return n;
+            }
+            batch.setMessageErrno(first, errno);
+            first++;
+        }
+        return first;
     }
 
     /**
@@ -693,37 +703,14 @@ public final class NativeUdpSocket implements Channel {
      */
     public int sendBatch(UdpSendBatch batch, boolean stopAtRefusedMerge) throws IOException {
         int n = batch.messageCount();
-        int failed = 0;
         batch.stopAt(-1);
         begin();
         try {
             int first = 0;
-            while (first < n) {
-                MemorySegment from = first == 0 ? batch.headers
-                        : batch.headers.asSlice(first * Libc.MMSGHDR.byteSize());
-                int sent = Libc.sendmmsg(sendCapture, fd, from, n - first, Libc.MSG_DONTWAIT);
-                if (sent > 0) {
-                    first += sent;
-                    continue;
-                }
-                int errno = sent == 0 ? Libc.EAGAIN : Libc.errno(sendCapture);
-                if (errno == Libc.EINTR) {
-                    continue;
-                }
-                checkWoken();
-                if (errno == Libc.EAGAIN) {
-                    waitFor(sendPoll, sendCapture, POLL_SLICE_MILLIS);
-                    continue;
-                }
-                if (stopAtRefusedMerge && batch.segments(first) > 1) {
-                    batch.stopAt(first);
-                    return failed;
-                }
-                batch.setMessageErrno(first, errno);
-                failed += batch.segments(first);
-                first++;
+            while ((first = sendUntilFull(batch, first, stopAtRefusedMerge)) < n) {
+                waitFor(sendPoll, sendCapture, POLL_SLICE_MILLIS);
             }
-            return failed;
+            return batch.failedDatagrams();
         } finally {
             end();
         }

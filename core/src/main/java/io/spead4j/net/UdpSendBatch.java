@@ -307,6 +307,17 @@ public final class UdpSendBatch {
         return stoppedAt;
     }
 
+    /** @return how many datagrams the last send failed (those of messages with an error) */
+    int failedDatagrams() {
+        int failed = 0;
+        for (int m = 0; m < messages; m++) {
+            if (messageErrno[m] != 0) {
+                failed += messageSegments[m];
+            }
+        }
+        return failed;
+    }
+
     void setMessageErrno(int m, int errno) {
         messageErrno[m] = errno;
     }

@@ -96,15 +96,24 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
             int fd = socket.acquireDescriptor();
             holdsDescriptor = true;
             registration = loop.register(fd, EventLoop.READABLE, this);
-        } catch (ClosedChannelException e) {
+        } catch (Throwable t) {
+            endAfter(t);
+        }
+    }
+
+    /**
+     * Ends the reader after {@code t}: a socket closed under it (by a stop, or by someone else, which is
+     * logged) ends it quietly, anything else is the stream's failure.
+     */
+    private void endAfter(Throwable t) {
+        if (t instanceof ClosedChannelException) { // AsynchronousCloseException too
             if (!isStopRequested()) {
                 LOG.warn("UDP reader: socket closed by someone else; the reader ends");
             }
-            finish();
-        } catch (Throwable t) {
+        } else {
             failed(t);
-            finish();
         }
+        finish();
     }
 
     /** On the loop thread: the socket is readable (or hung up by a stop). */
@@ -137,14 +146,8 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
                     return; // the queue ran dry: wait for the next readiness
                 }
             }
-        } catch (ClosedChannelException e) { // AsynchronousCloseException too
-            if (!isStopRequested()) {
-                LOG.warn("UDP reader: socket closed by someone else; the reader ends");
-            }
-            finish();
         } catch (Throwable t) {
-            failed(t);
-            finish();
+            endAfter(t);
         }
     }
 
