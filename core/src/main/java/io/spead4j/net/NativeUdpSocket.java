@@ -523,22 +523,11 @@ public final class NativeUdpSocket implements Channel {
                 return 0;
             }
             while (true) {
-                batch.reset();
-                int n = Libc.recvmmsg(receiveCapture, fd, batch.headers, batch.capacity(), Libc.MSG_DONTWAIT);
+                int n = receiveQueued(batch);
                 if (n > 0) {
-                    batch.received(n);
                     return n;
                 }
-                int errno = n == 0 ? Libc.EAGAIN : Libc.errno(receiveCapture);
-                if (errno == Libc.EINTR) {
-                    continue;
-                }
-                if (errno != Libc.EAGAIN) {
-                    throw errorFor("recvmmsg", errno);
-                }
-                checkWoken();
                 if (!awaitReadable(deadline)) {
-                    batch.received(0);
                     return 0;
                 }
             }
@@ -560,26 +549,31 @@ public final class NativeUdpSocket implements Channel {
     public int receiveReady(UdpReceiveBatch batch) throws IOException {
         begin();
         try {
-            while (true) {
-                batch.reset();
-                int n = Libc.recvmmsg(receiveCapture, fd, batch.headers, batch.capacity(), Libc.MSG_DONTWAIT);
-                if (n > 0) {
-                    batch.received(n);
-                    return n;
-                }
-                int errno = n == 0 ? Libc.EAGAIN : Libc.errno(receiveCapture);
-                if (errno == Libc.EINTR) {
-                    continue;
-                }
-                checkWoken();
-                if (errno != Libc.EAGAIN) {
-                    throw errorFor("recvmmsg", errno);
-                }
-                batch.received(0);
-                return 0;
-            }
+            return receiveQueued(batch);
         } finally {
             end();
+        }
+    }
+
+    /** One {@code recvmmsg} that does not wait, retried on EINTR. @return datagrams taken, 0 if none queued */
+    private int receiveQueued(UdpReceiveBatch batch) throws IOException {
+        while (true) {
+            batch.reset();
+            int n = Libc.recvmmsg(receiveCapture, fd, batch.headers, batch.capacity(), Libc.MSG_DONTWAIT);
+            if (n > 0) {
+                batch.received(n);
+                return n;
+            }
+            int errno = n == 0 ? Libc.EAGAIN : Libc.errno(receiveCapture);
+            if (errno == Libc.EINTR) {
+                continue;
+            }
+            checkWoken();
+            if (errno != Libc.EAGAIN) {
+                throw errorFor("recvmmsg", errno);
+            }
+            batch.received(0);
+            return 0;
         }
     }
 

@@ -128,14 +128,8 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
         }
         try {
             for (int round = 0; round < FAIRNESS_BATCHES; round++) {
-                int n;
-                try {
-                    n = socket.receiveReady(datagrams);
-                } catch (ClosedChannelException e) {
-                    throw e;
-                } catch (IOException e) {
-                    // e.g. an ICMP error reported on a connected socket: spead2 logs and goes on
-                    LOG.warn("UDP reader: receive failed: {}", e.getMessage());
+                int n = receive(0);
+                if (n < 0) {
                     continue;
                 }
                 if (n > 0 && deliver(n)) {
@@ -187,14 +181,8 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
         datagrams = new UdpReceiveBatch(BATCH, gro ? MAX_DATAGRAM : slotSize);
         try {
             while (!isStopRequested()) {
-                int n;
-                try {
-                    n = socket.receiveBatch(datagrams, WAIT_MILLIS);
-                } catch (ClosedChannelException e) {
-                    throw e;
-                } catch (IOException e) {
-                    // e.g. an ICMP error reported on a connected socket: spead2 logs and goes on
-                    LOG.warn("UDP reader: receive failed: {}", e.getMessage());
+                int n = receive(WAIT_MILLIS);
+                if (n < 0) {
                     continue;
                 }
                 if (n > 0 && deliver(n)) {
@@ -208,6 +196,24 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
         } finally {
             socket.close();
             datagrams.close();
+        }
+    }
+
+    /**
+     * Receives a batch: without waiting ({@code waitMillis} 0, on a loop) or waiting up to that long.
+     *
+     * @return datagrams received, or -1 after an error the reader logs and survives (e.g. an ICMP error
+     *     reported on a connected socket: spead2 logs and goes on)
+     * @throws ClosedChannelException if the socket was closed
+     */
+    private int receive(long waitMillis) throws ClosedChannelException {
+        try {
+            return waitMillis == 0 ? socket.receiveReady(datagrams) : socket.receiveBatch(datagrams, waitMillis);
+        } catch (ClosedChannelException e) {
+            throw e;
+        } catch (IOException e) {
+            LOG.warn("UDP reader: receive failed: {}", e.getMessage());
+            return -1;
         }
     }
 
