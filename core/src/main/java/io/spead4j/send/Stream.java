@@ -63,7 +63,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * path allocates nothing per packet: packets are generated into the batch's reusable memory.
  */
 public abstract class Stream implements AutoCloseable {
-    /** The last part of a rate-limiting sleep that is spun rather than parked (100 µs). */
+    /**
+     * The last part of a rate-limiting wait that is spun in {@code spin} pacing, or where the timer slack
+     * cannot be lowered (100 µs).
+     */
     private static final long SPIN_NANOS = 100_000;
     /** Whether packets are gathered from pieces rather than copied whole (writer thread only). */
     private boolean gather;

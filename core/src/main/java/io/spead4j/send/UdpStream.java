@@ -43,8 +43,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>On the native path the stream's writer runs on an event loop of its {@link ThreadPool} (where the pool
  * has them), shared with other readers and writers: a full socket buffer ({@code EAGAIN}) makes it wait for
  * the socket to become writable ({@code EPOLLOUT}) with the batch half sent, serving the loop's other sockets
- * meanwhile, and go on from there. (Resending the packets of a failed GSO message without GSO, a rare
- * fallback, still waits in place.) Otherwise the writer takes a thread of the pool.
+ * meanwhile, and go on from there; a refused GSO message and the rest of its call are resent without GSO
+ * in the same way. Otherwise the writer takes a thread of the pool.
  *
  * <p>The constructors that open the socket themselves check every argument first and open it last, so a
  * constructor that throws leaves no socket open. The constructors that take the caller's socket take it
@@ -444,7 +444,6 @@ public final class UdpStream extends Stream {
                     gsoProbed();
                 }
                 chunkOpen = false;
-                probingWithoutGso = false;
                 batchNext = chunkNext;
             } catch (ClosedChannelException e) {
                 for (int j = chunkFirst; j < n; j++) {
