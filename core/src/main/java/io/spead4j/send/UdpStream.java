@@ -499,7 +499,7 @@ public final class UdpStream extends Stream {
         chunkOpen = true;
     }
 
-    /** Fails the first {@code count} datagrams of the chunk starting at packet {@code first} that the kernel refused. */
+    /** Fails those of the first {@code count} datagrams (packets from {@code first} on) the kernel refused. */
     private void failRefused(PacketBatch batch, int first, int count) {
         for (int j = 0; j < count; j++) {
             int errno = datagrams.errno(j);
