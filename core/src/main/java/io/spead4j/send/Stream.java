@@ -68,9 +68,7 @@ public abstract class Stream implements AutoCloseable {
      * cannot be lowered (100 µs).
      */
     private static final long SPIN_NANOS = 100_000;
-    /** Whether packets are gathered from pieces rather than copied whole (writer thread only). */
-    private boolean gather;
-    /** Whether {@link #gather} was chosen (the transport is asked once, by the writer's first step). */
+    /** Whether the batch's gather mode was chosen (the transport is asked once, by the writer's first step). */
     private boolean gatherChosen;
     /** Whether the writer thread has tried to lower its timer slack (writer thread only). */
     private boolean pacingPrepared;
@@ -182,15 +180,14 @@ public abstract class Stream implements AutoCloseable {
 
     /** @return whether the writer gathers packets from pieces (for tests; read after a send completed) */
     final boolean gathering() {
-        return gather;
+        return batch.gathers();
     }
 
     /** Asks the transport once, on the writer's first step, whether it gathers payload (writer only). */
     private void chooseGather() {
         if (!gatherChosen) {
             gatherChosen = true;
-            gather = gathersPayload();
-            batch.setGather(gather);
+            batch.setGather(gathersPayload());
         }
     }
 
@@ -650,7 +647,6 @@ public abstract class Stream implements AutoCloseable {
                 completeBatch();
             }
             while (true) {
-                boolean wasIdle;
                 lock.lock();
                 try {
                     if (active == tail) {
@@ -661,13 +657,9 @@ public abstract class Stream implements AutoCloseable {
                         }
                         return;
                     }
-                    wasIdle = writerIdle;
-                    writerIdle = false;
+                    leaveIdle();
                 } finally {
                     lock.unlock();
-                }
-                if (wasIdle) {
-                    limiter.wokeFromIdle();
                 }
                 if (!pump()) {
                     return; // waiting for the timer or for writability
@@ -703,12 +695,22 @@ public abstract class Stream implements AutoCloseable {
 
     // ---------------------------------------------------------------- writer thread
 
+    /**
+     * The writer takes work (with {@link #lock} held): if it was idle, the rate limiter forgets the credit of
+     * the idle time (spead2's rule).
+     */
+    private void leaveIdle() {
+        if (writerIdle) {
+            writerIdle = false;
+            limiter.wokeFromIdle();
+        }
+    }
+
     private void runWriter() {
         writerThread = Thread.currentThread();
         chooseGather();
         try {
             while (true) {
-                boolean wasIdle;
                 lock.lock();
                 try {
                     while (active == tail && !closed) {
@@ -718,13 +720,9 @@ public abstract class Stream implements AutoCloseable {
                     if (active == tail) {
                         return;
                     }
-                    wasIdle = writerIdle;
-                    writerIdle = false;
+                    leaveIdle();
                 } finally {
                     lock.unlock();
-                }
-                if (wasIdle) {
-                    limiter.wokeFromIdle();
                 }
                 pump();
             }
@@ -859,7 +857,7 @@ public abstract class Stream implements AutoCloseable {
             Slot cur = slot(active);
             int size;
             try {
-                if (gather) {
+                if (batch.gathers()) {
                     size = cur.gen.nextPacketGathered(batch);
                     batch.addGathered(size, cur.gen.gatheredSegmentBytes(), cur.substreamIndex, activeStart);
                 } else {
