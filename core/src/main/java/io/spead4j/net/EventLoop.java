@@ -468,8 +468,12 @@ public final class EventLoop implements io.spead4j.ThreadPool.Loop {
                     int ready = events.get(INT_ANY, at + Libc.EPOLL_EVENTS);
                     long token = events.get(LONG_ANY, at + Libc.EPOLL_DATA);
                     if (token == WAKE_TOKEN) {
-                        wakePending.set(false);
+                        // drain first, then clear: a poster that finds the flag still set has queued its task
+                        // before this clear, so the next runTasks() sees it; one that finds it clear writes the
+                        // eventfd again. The other order lets a write land between clear and drain, be drained
+                        // unseen, and leave the flag set with nothing to wake the next epoll_wait.
                         Libc.read(capture, wakeFd, drainValue, 8);
+                        wakePending.set(false);
                         continue;
                     }
                     if (token == TIMER_TOKEN) {
