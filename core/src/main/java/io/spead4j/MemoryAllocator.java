@@ -4,7 +4,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Provides payload memory for received heaps, spead2's {@code MemoryAllocator}. The default,
- * {@link #plain()}, allocates fresh on-heap memory; {@link MemoryPool} reuses buffers.
+ * {@link #plain()}, allocates fresh on-heap memory; {@link #offHeap()} native memory; {@link MemoryPool}
+ * reuses buffers (native ones by default).
  * Implementations must be thread-safe.
  */
 public interface MemoryAllocator {
@@ -29,5 +30,13 @@ public interface MemoryAllocator {
     /** @return the plain allocator: a new zeroed on-heap segment per request */
     static MemoryAllocator plain() {
         return PlainAllocator.INSTANCE;
+    }
+
+    /**
+     * @return an allocator of zeroed native (off-heap) memory, released once a segment is unreachable; what a
+     *         {@link MemoryPool} uses unless given another
+     */
+    static MemoryAllocator offHeap() {
+        return OffHeapAllocator.INSTANCE;
     }
 }

@@ -29,7 +29,9 @@ public final class MemoryPool implements MemoryAllocator {
     private boolean refilling;
 
     /**
-     * Creates a pool over the plain allocator, without background refill.
+     * Creates a pool of native buffers ({@link MemoryAllocator#offHeap()}), without background refill. Pooled
+     * buffers are large and live long, so they stay off the Java heap, where buffers of half a G1 region or more
+     * are humongous objects whose allocation starts collections (and pauses).
      *
      * @param lower smallest request served by the pool
      * @param upper largest request served by the pool, and the size of pooled buffers
@@ -38,7 +40,7 @@ public final class MemoryPool implements MemoryAllocator {
      * @throws IllegalArgumentException on inconsistent arguments
      */
     public MemoryPool(long lower, long upper, int maxFree, int initial) {
-        this(lower, upper, maxFree, initial, 0, MemoryAllocator.plain());
+        this(lower, upper, maxFree, initial, 0, MemoryAllocator.offHeap());
     }
 
     /**

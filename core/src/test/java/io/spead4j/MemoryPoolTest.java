@@ -28,6 +28,22 @@ class MemoryPoolTest {
     }
 
     @Test
+    void aPoolWithoutAnUnderlyingAllocatorKeepsItsBuffersOffTheJavaHeap() {
+        MemoryPool pool = new MemoryPool(100, 1 << 20, 2, 1);
+        MemorySegment pooled = pool.allocate(1 << 20);
+        MemorySegment fresh = pool.allocate(200); // the stack is empty: a new buffer, also native
+        assertThat(pooled.isNative()).isTrue();
+        assertThat(fresh.isNative()).isTrue();
+        assertThat(fresh.byteSize()).isEqualTo(1 << 20);
+        assertThat(fresh.address() % 64).as("cache-line aligned").isZero();
+        assertThat(fresh.get(java.lang.foreign.ValueLayout.JAVA_BYTE, (1 << 20) - 1)).as("zeroed").isZero();
+        pool.free(pooled);
+        assertThat(pool.allocate(100)).isSameAs(pooled);
+        assertThat(MemoryAllocator.offHeap().allocate(0).byteSize()).isZero();
+        assertThatThrownBy(() -> MemoryAllocator.offHeap().allocate(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void sizesInRangeGetAnUpperSizedBufferFromALifoStack() {
         Counting under = new Counting();
         MemoryPool pool = new MemoryPool(100, 1000, 3, 2, 0, under);
