@@ -55,6 +55,8 @@ final class SoakCommand implements Callable<Integer> {
     private static final long STALL_SECONDS = 30;
     /** How long a UDP receiver may take to see the end heap after the sender sent it. */
     private static final long UDP_END_GRACE_MILLIS = 2000;
+    /** Longest wait for the sender to pause, and then for the receiver to catch up, before a memory sample. */
+    private static final long QUIET_WAIT_MILLIS = 5000;
     /** io.spead4j.send.UdpStream's switch for segmentation offload. */
     private static final String NO_GSO_PROPERTY = "spead4j.udp.noGso";
 
@@ -246,9 +248,10 @@ final class SoakCommand implements Callable<Integer> {
                 start = System.nanoTime();
                 long deadline = start + duration.toNanos();
                 CompletableFuture<Void> sender = new CompletableFuture<>();
+                AtomicReference<Pause> pauses = new AtomicReference<>();
                 Thread.ofPlatform().name("spead4j-soak-sender").start(() -> {
                     try {
-                        send(tx, credit, deadline, sent);
+                        send(tx, credit, deadline, sent, pauses);
                         sender.complete(null);
                     } catch (Throwable t) {
                         sender.completeExceptionally(t);
@@ -259,7 +262,7 @@ final class SoakCommand implements Callable<Integer> {
                 while (!sender.isDone()) {
                     long now = System.nanoTime();
                     if (now - nextMemory >= 0) {
-                        memory.sample((now - start) / 1e9);
+                        sampleQuiet(memory, (now - start) / 1e9, pauses, sent, tally, sender);
                         nextMemory += memoryEvery.toNanos();
                     }
                     if (now - nextProgress >= 0) {
@@ -337,14 +340,73 @@ final class SoakCommand implements Callable<Integer> {
         return null;
     }
 
-    /** Sends heaps until the deadline, then the end heap; counts them in {@code sent}. */
-    private void send(io.spead4j.send.Stream tx, Semaphore credit, long deadline, AtomicLong sent) throws Exception {
+    /**
+     * A request that the sender pause: it sends nothing more and waits for every heap it sent to be sent, then
+     * counts down {@code paused} and waits for {@code resume}.
+     */
+    private record Pause(java.util.concurrent.CountDownLatch paused, java.util.concurrent.CountDownLatch resume) {
+        Pause() {
+            this(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+        }
+    }
+
+    /**
+     * Takes a memory sample with nothing in flight, so that it measures what the process keeps rather than how
+     * many heaps happen to be on their way: pauses the sender, waits until the receiver has accounted for every
+     * heap sent (or, over UDP where some may be lost, until its count stops moving), samples, resumes.
+     */
+    private void sampleQuiet(SoakMemory memory, double seconds, AtomicReference<Pause> pauses, AtomicLong sent,
+            Tally tally, CompletableFuture<Void> sender) throws InterruptedException {
+        Pause pause = new Pause();
+        pauses.set(pause);
+        try {
+            long pauseBy = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(QUIET_WAIT_MILLIS);
+            while (!pause.paused().await(10, TimeUnit.MILLISECONDS) && !sender.isDone()
+                    && System.nanoTime() - pauseBy < 0) {
+                // the sender pauses between heaps; it may also have reached the end of the run
+            }
+            if (pause.paused().getCount() != 0) {
+                return; // the run ended (its payload buffers are gone: a sample now would not compare)
+            }
+            long waitUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(QUIET_WAIT_MILLIS);
+            long seen = -1;
+            while (System.nanoTime() - waitUntil < 0) {
+                long accounted = tally.received.get() + tally.corrupted.get() + tally.outOfOrder.get();
+                if (accounted >= sent.get()) {
+                    break;
+                }
+                if (transport == Transport.UDP && accounted == seen) {
+                    break; // nothing arrived for 20 ms: the rest was lost
+                }
+                seen = accounted;
+                Thread.sleep(20);
+            }
+            memory.sample(seconds);
+        } finally {
+            pauses.set(null);
+            pause.resume().countDown();
+        }
+    }
+
+    /** Sends heaps until the deadline (pausing when asked), then the end heap; counts them in {@code sent}. */
+    private void send(io.spead4j.send.Stream tx, Semaphore credit, long deadline, AtomicLong sent,
+            AtomicReference<Pause> pauses) throws Exception {
         byte[][] payloads = new byte[window][heapSize];
         @SuppressWarnings("unchecked")
         CompletableFuture<Long>[] pending = (CompletableFuture<Long>[]) new CompletableFuture<?>[window];
         long seq = 0;
         try {
             while (System.nanoTime() - deadline < 0) {
+                Pause pause = pauses.get();
+                if (pause != null && pause.paused().getCount() > 0) {
+                    for (CompletableFuture<Long> f : pending) {
+                        if (f != null) {
+                            f.get();
+                        }
+                    }
+                    pause.paused().countDown();
+                    pause.resume().await();
+                }
                 int slot = (int) (seq % window);
                 if (pending[slot] != null) {
                     pending[slot].get();
@@ -428,7 +490,8 @@ final class SoakCommand implements Callable<Integer> {
                 failures.add("the stream lost " + streamLost + " packets but the kernel dropped " + kernel);
             }
         }
-        out.print("Memory (Java heap in use after a full GC; resident set of the process):\n");
+        out.print("Memory (Java heap in use after a full GC, taken with the sender paused and nothing in flight; "
+                + "resident set of the process):\n");
         for (SoakMemory.Sample s : memory.samples()) {
             out.print("  " + s + "\n");
         }
