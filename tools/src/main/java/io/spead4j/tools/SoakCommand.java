@@ -274,6 +274,8 @@ final class SoakCommand implements Callable<Integer> {
                         sender.get(Math.max(1, wait), TimeUnit.NANOSECONDS);
                     } catch (java.util.concurrent.TimeoutException e) {
                         // time for the next sample or progress line
+                    } catch (ExecutionException e) {
+                        break; // reported below
                     }
                 }
                 try {
@@ -325,6 +327,11 @@ final class SoakCommand implements Callable<Integer> {
         }
         if (recvBuffer < 0) {
             return "--recv-buffer must not be negative";
+        }
+        long buffers = (long) heapSize * (2L * window + 24); // the sender's payloads and the receiver's pool
+        if (buffers > Runtime.getRuntime().maxMemory() / 2) {
+            return "--heap-size " + heapSize + " with --window " + window + " needs " + buffers / 1048576
+                    + " MiB of buffers, more than half the Java heap (-Xmx)";
         }
         if (rateGbps != null && !(rateGbps >= 0 && Double.isFinite(rateGbps))) {
             return "--rate must be 0 or more";

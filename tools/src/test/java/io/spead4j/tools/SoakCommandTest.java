@@ -185,7 +185,7 @@ class SoakCommandTest {
     @Test
     void badArgumentsExitWithStatus2() {
         for (String[] bad : new String[][] {{"--duration", "0s"}, {"--transport", "sctp"}, {"--heap-size", "0"},
-            {"--window", "0"}, {"--rate", "-1"}, {"--duration", "soon"}}) {
+            {"--window", "0"}, {"--rate", "-1"}, {"--duration", "soon"}, {"--heap-size", "1073741824"}}) {
             List<String> args = new ArrayList<>(List.of("bench", "soak"));
             args.addAll(List.of(bad));
             Tool r = Tool.run(args.toArray(String[]::new));
