@@ -153,10 +153,12 @@ class MulticastHostsTest {
         private final StringBuffer stdout = new StringBuffer();
         private final StringBuffer stderr = new StringBuffer();
 
+        private final Thread stdoutReader;
+
         private HostProcess(String name, Process process) {
             this.name = name;
             this.process = process;
-            drain(process.getInputStream(), stdout, pending, "stdout");
+            stdoutReader = drain(process.getInputStream(), stdout, pending, "stdout");
             drain(process.getErrorStream(), stderr, null, "stderr");
         }
 
@@ -171,8 +173,8 @@ class MulticastHostsTest {
             return new HostProcess(name, net.start(host, command));
         }
 
-        private void drain(InputStream in, StringBuffer all, LinkedBlockingQueue<String> queue, String which) {
-            Thread.ofPlatform().daemon().name(name + "-" + which).start(() -> {
+        private Thread drain(InputStream in, StringBuffer all, LinkedBlockingQueue<String> queue, String which) {
+            return Thread.ofPlatform().daemon().name(name + "-" + which).start(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = r.readLine()) != null) {
@@ -195,11 +197,16 @@ class MulticastHostsTest {
         JsonNode await(String field) throws Exception {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STEP_TIMEOUT_SECONDS);
             while (true) {
-                String line = pending.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                boolean ended = !stdoutReader.isAlive(); // read before polling: no line can follow
+                String line = pending.poll(100, TimeUnit.MILLISECONDS);
+                if (line == null && (ended || System.nanoTime() - deadline > 0)) {
+                    throw new AssertionError(name + " printed no \"" + field + "\" line "
+                            + (ended ? "before its output ended" : "within " + STEP_TIMEOUT_SECONDS + " s")
+                            + (process.isAlive() ? "" : " (exit status " + process.exitValue() + ")") + "\n"
+                            + transcript());
+                }
                 if (line == null) {
-                    throw new AssertionError(name + " printed no \"" + field + "\" line within "
-                            + STEP_TIMEOUT_SECONDS + " s" + (process.isAlive() ? "" : " (exited " + process.exitValue()
-                            + ")") + "\n" + transcript());
+                    continue;
                 }
                 JsonNode node = JSON.readTree(line);
                 lines.add(node);
