@@ -46,9 +46,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** {@code spead4j bench}: spead2_bench ({@code mem}, {@code master}, {@code agent}), in-process and chunk stream benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks (spead2_bench): mem, master, agent, inproc, chunk",
+        description = "Benchmarks (spead2_bench): mem, master, agent, inproc, chunk; soak runs",
         subcommands = {BenchCommand.Mem.class, BenchCommand.Master.class, BenchCommand.Agent.class,
-            BenchCommand.Inproc.class, BenchChunkCommand.class})
+            BenchCommand.Inproc.class, BenchChunkCommand.class, SoakCommand.class})
 final class BenchCommand implements Runnable {
     /** The item id of the benchmark heaps' payload. */
     static final long ITEM_ID = 0x1234;
