@@ -8,8 +8,9 @@
 #  - a second one does the same on the class path;
 #  - a module that requires io.spead4j and uses a type of io.spead4j.net fails to compile, for that reason.
 # Run by .ci/run after the verify. It installs into a temporary local repository that reads everything else
-# (plugins, slf4j) from ~/.m2 (Maven's maven.repo.local.tail), so ~/.m2 is left as it was, and builds the
-# throwaway projects offline. Needs only a JDK 25 (JAVA_HOME or .ci/find-jdk25) and what the verify downloaded.
+# (plugins, slf4j) from ~/.m2 (Maven's maven.repo.local.tail), so ~/.m2 is left as it was. The install may
+# download the install plugin (into the temporary repository) if ~/.m2 lacks it; the throwaway projects are
+# built offline from what the verify downloaded. Needs only a JDK 25 (JAVA_HOME or .ci/find-jdk25).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo_dir=$PWD
@@ -30,12 +31,15 @@ compiler_version=$(sed -n '/<artifactId>maven-compiler-plugin<\/artifactId>/{n;s
 [ -n "$version" ] && [ -n "$slf4j_version" ] && [ -n "$compiler_version" ] \
   || fail "cannot read the versions from pom.xml ($version, $slf4j_version, $compiler_version)"
 
+mvn_temp_repo() {
+  "$repo_dir/mvnw" -B -q -Dmaven.repo.local="$local_repo" -Dmaven.repo.local.tail="$user_repo" "$@"
+}
 mvn_offline() {
-  "$repo_dir/mvnw" -B -q -o -Dmaven.repo.local="$local_repo" -Dmaven.repo.local.tail="$user_repo" "$@"
+  mvn_temp_repo -o "$@"
 }
 
 say "installing spead4j-parent and spead4j-core $version into $local_repo"
-mvn_offline install -DskipTests -pl :spead4j-parent,:spead4j-core >"$work/install.log" 2>&1 \
+mvn_temp_repo install -DskipTests -pl :spead4j-parent,:spead4j-core >"$work/install.log" 2>&1 \
   || { cat "$work/install.log" >&2; fail "./mvnw install"; }
 installed="$local_repo/io/spead4j/spead4j-core/$version"
 core_jar="$installed/spead4j-core-$version.jar"
