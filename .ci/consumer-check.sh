@@ -39,7 +39,7 @@ mvn_offline() {
 }
 
 say "installing spead4j-parent and spead4j-core $version into $local_repo"
-mvn_temp_repo install -DskipTests -pl :spead4j-parent,:spead4j-core >"$work/install.log" 2>&1 \
+mvn_temp_repo install -Dmaven.test.skip=true -pl :spead4j-parent,:spead4j-core >"$work/install.log" 2>&1 \
   || { cat "$work/install.log" >&2; fail "./mvnw install"; }
 installed="$local_repo/io/spead4j/spead4j-core/$version"
 core_jar="$installed/spead4j-core-$version.jar"
