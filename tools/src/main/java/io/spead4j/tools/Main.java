@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * spead2_send, {@code bench} = spead2_bench, {@code dump} = mcdump and a packet decoder). Bad arguments print
  * the reason and the usage on stderr and exit with status 2.
  */
-@Command(name = "spead4j", mixinStandardHelpOptions = true, version = "spead4j 0.1.0-SNAPSHOT",
+@Command(name = "spead4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "SPEAD tools for the JVM (spead2-compatible)",
         subcommands = {RecvCommand.class, SendCommand.class, BenchCommand.class, DumpCommand.class,
             DemoCommand.class})
@@ -22,6 +22,17 @@ public final class Main implements Runnable {
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
+
+    /** {@code spead4j --version}: the library's {@link io.spead4j.Spead4j#VERSION} and the JVM it runs on. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {
+                "spead4j " + io.spead4j.Spead4j.VERSION,
+                "wire-compatible with spead2 " + io.spead4j.Spead4j.SPEAD2_VERSION,
+                "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
 
     /**
      * Runs the command line.
