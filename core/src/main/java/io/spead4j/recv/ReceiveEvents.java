@@ -10,6 +10,8 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.Period;
 import jdk.jfr.StackTrace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -98,19 +100,39 @@ final class ReceiveEvents {
         String error;
     }
 
-    private static final EventType HEAP_INCOMPLETE = EventType.getEventType(HeapIncomplete.class);
-    private static final EventType RING_FULL = EventType.getEventType(RingFull.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ReceiveEvents.class);
+    /** Null where the JVM has no Flight Recorder: the events are then never enabled. */
+    private static final EventType HEAP_INCOMPLETE = typeOf(HeapIncomplete.class);
+    private static final EventType RING_FULL = typeOf(RingFull.class);
 
     /** The packet steps to report on, weakly held (a stream that is dropped is forgotten). */
-    private static final Set<PacketStep> STEPS = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    private static final Set<PacketStep> STEPS =
+            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     static {
-        FlightRecorder.addPeriodicEvent(PacketsRejected.class, ReceiveEvents::reportRejected);
+        if (HEAP_INCOMPLETE != null) {
+            try {
+                FlightRecorder.addPeriodicEvent(PacketsRejected.class, ReceiveEvents::reportRejected);
+            } catch (RuntimeException | InternalError e) {
+                LOG.debug("JFR periodic event not registered", e);
+            }
+        }
+    }
+
+    private static EventType typeOf(Class<? extends Event> event) {
+        try {
+            return EventType.getEventType(event);
+        } catch (RuntimeException | InternalError e) { // a JVM without the Flight Recorder
+            LOG.debug("JFR events unavailable: {}", e.toString());
+            return null;
+        }
     }
 
     /** Starts reporting a packet step's drops in the periodic event. @param step the step */
     static void register(PacketStep step) {
-        STEPS.add(step);
+        if (HEAP_INCOMPLETE != null) {
+            STEPS.add(step);
+        }
     }
 
     private static void reportRejected() {
@@ -134,7 +156,7 @@ final class ReceiveEvents {
 
     /** @return true if incomplete-heap events are being recorded */
     static boolean heapIncompleteEnabled() {
-        return HEAP_INCOMPLETE.isEnabled();
+        return HEAP_INCOMPLETE != null && HEAP_INCOMPLETE.isEnabled();
     }
 
     /** Commits an incomplete-heap event (check {@link #heapIncompleteEnabled()} first). */
@@ -154,7 +176,7 @@ final class ReceiveEvents {
      * @return the event (commit it with {@link #ringFullEnd}), or null
      */
     static RingFull ringFullBegin(String stream, long capacity) {
-        if (!RING_FULL.isEnabled()) {
+        if (RING_FULL == null || !RING_FULL.isEnabled()) {
             return null;
         }
         RingFull e = new RingFull();
