@@ -126,6 +126,14 @@ class DropReasonsTest {
     }
 
     @Test
+    void gapInsideAHeap() {
+        byte[] beyondGap = packet(1).heapLength(200).offset(150).payload(50, 151).build();
+        RecordingStream s = new RecordingStream(new StreamConfig()).batch(first(1), beyondGap, second(1));
+        assertThat(s.getDrops()).isEqualTo(only(DropReason.OUT_OF_ORDER, 1));
+        assertThat(s.contiguous()).containsExactly(true);
+    }
+
+    @Test
     void inconsistent() {
         byte[] otherLength = packet(1).heapLength(300).offset(100).payload(100, 101).build();
         RecordingStream s = new RecordingStream(new StreamConfig()).batch(first(1), otherLength, second(1));
