@@ -32,7 +32,7 @@ public enum DropReason {
     EVICTED_INCOMPLETE("evicted_incomplete"),
     /** An incomplete heap flushed when the stream stopped or was flushed ({@code incomplete_heaps_flushed}). */
     FLUSHED_INCOMPLETE("flushed_incomplete"),
-    /** A reader blocked because the ring (or data ring) was full: nothing is lost, packets wait. */
+    /** A ring stream's reader blocked because the ring was full ({@code worker_blocked}): nothing is lost. */
     RING_FULL("ring_full"),
     /** A heap dropped because the consumer stopped the stream (heaps flushed after a user stop). */
     STOPPED("stopped"),
