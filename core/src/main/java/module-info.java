@@ -16,6 +16,7 @@
  */
 module io.spead4j {
     requires org.slf4j;
+    requires jdk.jfr;
 
     exports io.spead4j;
     exports io.spead4j.recv;

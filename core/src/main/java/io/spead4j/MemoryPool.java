@@ -1,5 +1,8 @@
 package io.spead4j;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.Objects;
@@ -17,8 +20,17 @@ import java.util.Objects;
  * overwritten by a later heap: the heap's raw items, and values decoded with {@link ItemGroup#zeroCopy(boolean)
  * zero-copy}, must not be read after the release. The values {@link ItemGroup#update} sets by default are
  * copies and are not affected.
+ *
+ * <p>For monitoring, the pool counts its {@link #freeCount() free buffers}, the buffers it
+ * {@link #allocations() allocated}, its {@link #refills() refills} and the {@link #emptyCount() times it ran
+ * empty}. As in spead2, a request that finds the pool empty logs a warning ({@link #setWarnOnEmpty}, on by
+ * default), here at most once a second (with the number of such requests since the last warning), and
+ * records a JFR event {@code io.spead4j.MemoryPoolEmpty}.
  */
 public final class MemoryPool implements MemoryAllocator {
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryPool.class);
+    /** Least time between two empty-pool warnings. */
+    private static final long WARN_INTERVAL_NANOS = 1_000_000_000L;
     private final long lower;
     private final long upper;
     private final int maxFree;
@@ -27,6 +39,15 @@ public final class MemoryPool implements MemoryAllocator {
     private final MemoryAllocator underlying;
     private final ArrayDeque<MemorySegment> free = new ArrayDeque<>();
     private boolean refilling;
+    // monitoring counters, guarded by free's lock
+    private long allocations;
+    private long refills;
+    private long emptyCount;
+    private boolean warnOnEmpty = true;
+    private long lastWarnNanos;
+    private long emptySinceWarn;
+    private boolean warnedOnce;
+    private long warnings;
 
     /**
      * Creates a pool of native buffers ({@link MemoryAllocator#offHeap()}), without background refill. Pooled
@@ -75,6 +96,7 @@ public final class MemoryPool implements MemoryAllocator {
         for (int i = 0; i < initial; i++) {
             free.push(underlying.allocate(upper));
         }
+        allocations = initial;
     }
 
     @Override
@@ -84,17 +106,88 @@ public final class MemoryPool implements MemoryAllocator {
         }
         MemorySegment segment;
         boolean refill = false;
+        long warnCount = 0;
         synchronized (free) {
             segment = free.pollFirst();
             if (lowWater > 0 && free.size() < lowWater && !refilling) {
                 refilling = true;
                 refill = true;
+                refills++;
+            }
+            if (segment == null) {
+                emptyCount++;
+                allocations++;
+                if (warnOnEmpty) {
+                    emptySinceWarn++;
+                    long now = System.nanoTime();
+                    if (!warnedOnce || now - lastWarnNanos >= WARN_INTERVAL_NANOS) {
+                        warnedOnce = true;
+                        lastWarnNanos = now;
+                        warnCount = emptySinceWarn;
+                        emptySinceWarn = 0;
+                        warnings++;
+                    }
+                }
             }
         }
         if (refill) {
             Thread.ofVirtual().name("spead4j-memory-pool-refill").start(this::refill);
         }
-        return segment != null ? segment : underlying.allocate(upper);
+        if (segment != null) {
+            return segment;
+        }
+        if (warnCount > 0) {
+            LOG.warn("memory pool is empty when allocating {} bytes ({} such request{} since the last warning)",
+                    size, warnCount, warnCount == 1 ? "" : "s");
+        }
+        MemoryPoolEvents.empty(this, size, upper);
+        return underlying.allocate(upper);
+    }
+
+    /**
+     * Turns the empty-pool warning on or off (spead2's {@code warn_on_empty}; on by default).
+     *
+     * @param warn whether a request that finds the pool empty logs a (rate-limited) warning
+     */
+    public void setWarnOnEmpty(boolean warn) {
+        synchronized (free) {
+            warnOnEmpty = warn;
+        }
+    }
+
+    /** @return whether a request that finds the pool empty logs a warning */
+    public boolean isWarnOnEmpty() {
+        synchronized (free) {
+            return warnOnEmpty;
+        }
+    }
+
+    /** @return buffers of the pool's size allocated from the underlying allocator so far (initial ones too) */
+    public long allocations() {
+        synchronized (free) {
+            return allocations;
+        }
+    }
+
+    /** @return background refills started so far (each tops the pool up to {@code initial}) */
+    public long refills() {
+        synchronized (free) {
+            return refills;
+        }
+    }
+
+    /** @return empty-pool warnings logged so far (for tests of the rate limit) */
+    long warningsLogged() {
+        synchronized (free) {
+            return warnings;
+        }
+    }
+
+    /** @return requests so far that found no free buffer (a new one was allocated for each) */
+    public long emptyCount() {
+        synchronized (free) {
+            return emptyCount;
+        }
     }
 
     private void refill() {
@@ -107,6 +200,7 @@ public final class MemoryPool implements MemoryAllocator {
                 }
                 MemorySegment segment = underlying.allocate(upper);
                 synchronized (free) {
+                    allocations++;
                     if (free.size() >= maxFree) {
                         return;
                     }

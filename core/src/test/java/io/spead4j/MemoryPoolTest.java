@@ -102,6 +102,57 @@ class MemoryPoolTest {
     }
 
     @Test
+    void gaugesCountFreeBuffersAllocationsRefillsAndEmptyRequests() throws InterruptedException {
+        MemoryPool pool = new MemoryPool(1, 8, 4, 2, 1, MemoryAllocator.plain());
+        pool.setWarnOnEmpty(false);
+        assertThat(pool.freeCount()).isEqualTo(2);
+        assertThat(pool.allocations()).isEqualTo(2); // the initial buffers
+        assertThat(pool.emptyCount()).isZero();
+        assertThat(pool.refills()).isZero();
+        MemorySegment a = pool.allocate(4); // leaves 1 free: not below low water
+        assertThat(pool.refills()).isZero();
+        MemorySegment b = pool.allocate(4); // leaves 0 free: a refill starts
+        assertThat(pool.refills()).isEqualTo(1);
+        while (pool.freeCount() < 2) {
+            Thread.sleep(1);
+        }
+        assertThat(pool.allocations()).isEqualTo(4); // two more from the refill
+        assertThat(pool.emptyCount()).isZero();
+        pool.allocate(100); // bypasses the pool: not counted
+        assertThat(pool.allocations()).isEqualTo(4);
+        pool.free(a);
+        pool.free(b);
+        assertThat(pool.freeCount()).isEqualTo(4);
+
+        MemoryPool small = new MemoryPool(1, 8, 4, 0);
+        small.setWarnOnEmpty(false);
+        small.allocate(4);
+        small.allocate(4);
+        assertThat(small.emptyCount()).isEqualTo(2);
+        assertThat(small.allocations()).isEqualTo(2);
+        assertThat(small.refills()).isZero();
+    }
+
+    @Test
+    void warnOnEmptyIsOnByDefaultAndRateLimited() {
+        MemoryPool pool = new MemoryPool(1, 8, 4, 0);
+        assertThat(pool.isWarnOnEmpty()).isTrue();
+        long start = System.nanoTime();
+        for (int i = 0; i < 1000; i++) {
+            pool.allocate(4);
+        }
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertThat(pool.emptyCount()).isEqualTo(1000);
+        // at most one warning a second: the first, then one per further second that passed
+        assertThat(pool.warningsLogged()).isBetween(1L, 1L + seconds);
+        pool.setWarnOnEmpty(false);
+        assertThat(pool.isWarnOnEmpty()).isFalse();
+        long before = pool.warningsLogged();
+        pool.allocate(4);
+        assertThat(pool.warningsLogged()).isEqualTo(before);
+    }
+
+    @Test
     void argumentsAreValidated() {
         assertThatThrownBy(() -> new MemoryPool(10, 5, 1, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new MemoryPool(-1, 5, 1, 0)).isInstanceOf(IllegalArgumentException.class);

@@ -36,6 +36,10 @@ import java.util.concurrent.Semaphore;
  * heap received complete, so the score is heaps/s; Gb/s = heaps/s × 8 × heapSize / 1e9. Run with
  * {@code -prof gc} to see bytes allocated per heap: the packet buffers the queue owns (one array per packet)
  * plus a per-heap constant.
+ *
+ * <p>With {@code monitoring=true} the receiver is watched as in production: every spead4j JFR event recorded
+ * (the periodic one each second) and a thread reading the statistics, drop reasons and ring and pool gauges
+ * every 100 ms; compare the two scores to see what monitoring costs.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -50,6 +54,10 @@ public class InprocBenchmark {
     @Param({"4194304:9000", "4194304:1472", "8192:9000"})
     public String shape;
 
+    /** Whether the receiver is monitored (JFR recording of spead4j's events, gauges read every 100 ms). */
+    @Param({"false", "true"})
+    public boolean monitoring;
+
     private ThreadPool pool;
     private InprocQueue queue;
     private InprocStream sender;
@@ -58,6 +66,8 @@ public class InprocBenchmark {
     private final Semaphore received = new Semaphore(0);
     private Heap heap;
     private final ArrayDeque<CompletableFuture<Long>> inFlight = new ArrayDeque<>();
+    private jdk.jfr.consumer.RecordingStream recording;
+    private Thread monitor;
 
     /** Starts the sender, the receiver and its consumer thread. */
     @Setup(Level.Trial)
@@ -69,8 +79,8 @@ public class InprocBenchmark {
         queue = new InprocQueue();
         sender = new InprocStream(pool, List.of(queue),
                 new io.spead4j.send.StreamConfig().withMaxPacketSize(packetSize).withMaxHeaps(8));
-        StreamConfig config = new StreamConfig().withMaxHeaps(4)
-                .withMemoryAllocator(new MemoryPool(heapSize, heapSize + 1024L, 16, 16));
+        MemoryPool memoryPool = new MemoryPool(heapSize, heapSize + 1024L, 16, 16);
+        StreamConfig config = new StreamConfig().withMaxHeaps(4).withMemoryAllocator(memoryPool);
         receiver = new Stream(pool, config, new RingStreamConfig(16, true, false));
         receiver.addInprocReader(queue);
         heap = new Heap().addItem(0x1234, new byte[heapSize], false);
@@ -84,6 +94,33 @@ public class InprocBenchmark {
         }, "inproc-bench-consumer");
         consumer.setDaemon(true);
         consumer.start();
+        if (monitoring) {
+            startMonitoring(memoryPool);
+        }
+    }
+
+    private void startMonitoring(MemoryPool memoryPool) {
+        recording = new jdk.jfr.consumer.RecordingStream();
+        for (String event : List.of("io.spead4j.recv.HeapIncomplete", "io.spead4j.recv.PacketsRejected",
+                "io.spead4j.recv.RingFull", "io.spead4j.MemoryPoolEmpty", "io.spead4j.recv.ReaderFailed")) {
+            recording.enable(event);
+        }
+        recording.startAsync();
+        monitor = Thread.ofPlatform().daemon().name("inproc-bench-monitor").start(() -> {
+            long sum = 0;
+            while (!Thread.currentThread().isInterrupted()) {
+                sum += receiver.getStats().asMap().get("packets") + receiver.getDrops().total()
+                        + receiver.ringbuffer().size() + memoryPool.freeCount() + memoryPool.emptyCount();
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
+            if (sum == Long.MIN_VALUE) {
+                System.out.println(sum);
+            }
+        });
     }
 
     /** Stops everything. @throws InterruptedException if interrupted */
@@ -94,6 +131,11 @@ public class InprocBenchmark {
         consumer.join(10_000);
         receiver.close();
         pool.close();
+        if (monitor != null) {
+            monitor.interrupt();
+            monitor.join();
+            recording.close();
+        }
     }
 
     /** @return heaps in flight at the end (0) @throws InterruptedException if interrupted */

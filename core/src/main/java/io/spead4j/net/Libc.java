@@ -53,6 +53,8 @@ final class Libc {
     static final int IPV6_ADD_MEMBERSHIP = 20;
     static final int UDP_SEGMENT = 103;
     static final int UDP_GRO = 104;
+    /** {@code SO_RXQ_OVFL}: each datagram carries the socket's count of dropped datagrams (a uint32 cmsg). */
+    static final int SO_RXQ_OVFL = 40;
     static final int MSG_TRUNC = 0x20;
     static final int MSG_DONTWAIT = 0x40;
     static final int MSG_CTRUNC = 0x08;

@@ -470,6 +470,16 @@ public final class NativeUdpSocket implements Channel {
         return on;
     }
 
+    /**
+     * Asks the kernel to attach its count of dropped datagrams to every datagram received
+     * ({@code SO_RXQ_OVFL}), read with {@link UdpReceiveBatch#dropCounter(int)}.
+     *
+     * @return true if the kernel accepted the option
+     */
+    public boolean enableDropCounter() {
+        return probeOption(Libc.SOL_SOCKET, Libc.SO_RXQ_OVFL, 1);
+    }
+
     /** @return whether {@link #enableGro()} succeeded */
     public boolean isGroEnabled() {
         return groEnabled;

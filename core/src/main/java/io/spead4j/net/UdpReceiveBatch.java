@@ -20,8 +20,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * slot must be large enough for a coalesced message (64 KiB).
  */
 public final class UdpReceiveBatch implements AutoCloseable {
-    /** Control buffer per message: one {@code cmsghdr} with an int, {@code CMSG_SPACE(4)} = 24, rounded up. */
-    private static final int CONTROL_SIZE = 32;
+    /**
+     * Control buffer per message: room for two {@code cmsghdr}s with an int each ({@code CMSG_SPACE(4)} = 24):
+     * the GRO segment size and the drop counter ({@code SO_RXQ_OVFL}), rounded up.
+     */
+    private static final int CONTROL_SIZE = 64;
     private static final long MSG = Libc.MMSGHDR.byteSize();
     private static final long IOV = Libc.IOVEC.byteSize();
 
@@ -146,6 +149,25 @@ public final class UdpReceiveBatch implements AutoCloseable {
      * @return the segment size, or 0
      */
     public int segmentSize(int i) {
+        long at = controlData(i, Libc.SOL_UDP, Libc.UDP_GRO);
+        return at < 0 ? 0 : control.get(JAVA_INT, at);
+    }
+
+    /**
+     * The socket's count of datagrams dropped (its receive buffer was full) when message {@code i} was queued,
+     * from the {@code SO_RXQ_OVFL} control message ({@link NativeUdpSocket#enableDropCounter()}): a 32-bit
+     * counter that wraps, and reports drops before this datagram only.
+     *
+     * @param i message index, below {@link #count()}
+     * @return the counter (0 to 2^32 - 1), or -1 if the message carries none
+     */
+    public long dropCounter(int i) {
+        long at = controlData(i, Libc.SOL_SOCKET, Libc.SO_RXQ_OVFL);
+        return at < 0 ? -1 : control.get(JAVA_INT, at) & 0xFFFF_FFFFL;
+    }
+
+    /** @return the offset in {@link #control} of the int of message i's control message of that kind, or -1 */
+    private long controlData(int i, int wantLevel, int wantType) {
         Objects.checkIndex(i, count);
         long m = i * MSG;
         long length = headers.get(JAVA_LONG, m + Libc.MSG_CONTROLLEN);
@@ -158,12 +180,12 @@ public final class UdpReceiveBatch implements AutoCloseable {
             }
             int level = control.get(JAVA_INT, base + at + 8);
             int type = control.get(JAVA_INT, base + at + 12);
-            if (level == Libc.SOL_UDP && type == Libc.UDP_GRO && cmsgLength >= Libc.CMSG_DATA_OFFSET + 4) {
-                return control.get(JAVA_INT, base + at + Libc.CMSG_DATA_OFFSET);
+            if (level == wantLevel && type == wantType && cmsgLength >= Libc.CMSG_DATA_OFFSET + 4) {
+                return base + at + Libc.CMSG_DATA_OFFSET;
             }
             at += (cmsgLength + 7) & ~7L;
         }
-        return 0;
+        return -1;
     }
 
     /**

@@ -19,6 +19,8 @@ final class Batch {
     long evicted;
     long singlePacketHeaps;
     long searchDist;
+    /** Packets and heaps discarded in this batch, by {@link DropReason} ordinal. */
+    final long[] drops = new long[DropReason.values().length];
     /** The stream had already stopped when the batch began: nothing is processed or counted. */
     boolean streamWasStopped;
     /** The stream stops when the batch ends (stop item, end of source). */
@@ -30,6 +32,7 @@ final class Batch {
         evicted = 0;
         singlePacketHeaps = 0;
         searchDist = 0;
+        java.util.Arrays.fill(drops, 0);
         streamWasStopped = streamStopped;
         stopped = streamStopped;
     }
@@ -37,6 +40,16 @@ final class Batch {
     /** @return true if no more packets may be added in this batch */
     boolean isStopped() {
         return stopped;
+    }
+
+    /** Counts a packet or heap discarded in this batch. @param reason why */
+    void drop(DropReason reason) {
+        drops[reason.ordinal()]++;
+    }
+
+    /** Counts packets or heaps discarded in this batch. @param reason why @param count how many */
+    void drop(DropReason reason, long count) {
+        drops[reason.ordinal()] += count;
     }
 
     /** Marks that the source ended: the stream stops when the batch ends. */

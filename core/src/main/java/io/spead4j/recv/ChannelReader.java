@@ -144,6 +144,7 @@ class ChannelReader extends Reader {
                 long size = PacketDecoder.packetSize(segment, head, tail - head);
                 if (size < 0) {
                     skippedHeaders++;
+                    b.drop(DropReason.BAD_HEADER);
                     rejects.reject("invalid header: skipping 8 bytes");
                     head = Math.min(head + 8, tail);
                     continue;
@@ -160,6 +161,7 @@ class ChannelReader extends Reader {
                 packetSize = size;
                 if (size > maxPacketSize) {
                     oversized++;
+                    b.drop(DropReason.LENGTH_MISMATCH);
                     if (rejects.next()) {
                         rejects.detail("packet of " + size + " bytes exceeds the maximum of " + maxPacketSize);
                     }
@@ -188,6 +190,7 @@ class ChannelReader extends Reader {
                 stream.processPacket(b, decoder);
             } else {
                 undecodable++;
+                b.drop(decoded == 0 ? DropReason.of(decoder.status()) : DropReason.LENGTH_MISMATCH);
                 if (rejects.next()) {
                     rejects.detail(decoded == 0 ? decoder.status().message()
                             : "packet decodes to " + decoded + " bytes, framed as " + size);

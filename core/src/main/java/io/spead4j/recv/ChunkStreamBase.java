@@ -110,6 +110,12 @@ abstract sealed class ChunkStreamBase extends StreamBase
         return heap;
     }
 
+    /** Counts a heap rejected as too old or by placement, in its statistic and its drop reason. */
+    private void rejectHeap(int statIndex) {
+        updateBatchStat(statIndex, 1);
+        countDrops(statIndex == tooOldIndex ? DropReason.TOO_OLD : DropReason.PLACE_REJECTED, 1);
+    }
+
     /** Runs the place function and finds the heap's chunk; returns where its payload goes. */
     private LiveHeap.PayloadSink placeHeap(PacketDecoder p) {
         placeData.reset(p);
@@ -121,12 +127,12 @@ abstract sealed class ChunkStreamBase extends StreamBase
                 LOG.warn("the place function threw on heap {}; such heaps are rejected (logged once)",
                         p.heapCnt(), e);
             }
-            updateBatchStat(rejectedIndex, 1);
+            rejectHeap(rejectedIndex);
             return discard;
         }
         long chunkId = placeData.chunkId();
         if (window.isTooOld(chunkId)) {
-            updateBatchStat(chunkId >= 0 ? tooOldIndex : rejectedIndex, 1);
+            rejectHeap(chunkId >= 0 ? tooOldIndex : rejectedIndex);
             return discard;
         }
         Chunk chunk = window.getOrAllocate(chunkId, streamId, owner);
@@ -146,7 +152,7 @@ abstract sealed class ChunkStreamBase extends StreamBase
                 && extraSize >= 0 && extraSize <= chunkConfig.maxHeapExtra()
                 && (extraSize == 0 || (extraOffset >= 0 && extraOffset <= chunk.extra().byteSize() - extraSize));
         if (!fits) {
-            updateBatchStat(rejectedIndex, 1);
+            rejectHeap(rejectedIndex);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("heap {} placed outside chunk {} (heap index {}, offset {}, length {}, extra {}+{}): "
                         + "rejected", p.heapCnt(), chunkId, heapIndex, heapOffset, heapLength, extraOffset, extraSize);
@@ -192,7 +198,7 @@ abstract sealed class ChunkStreamBase extends StreamBase
         /** A complete heap: mark it present, or count it too old if its chunk has gone. */
         void complete() {
             if (window.isTooOld(chunkId)) {
-                updateBatchStat(tooOldIndex, 1);
+                rejectHeap(tooOldIndex);
             } else if (packetPresenceSize == 0) {
                 chunk.present().set(ValueLayout.JAVA_BYTE, heapIndex, (byte) 1);
             }

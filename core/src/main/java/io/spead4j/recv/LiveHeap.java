@@ -16,8 +16,12 @@ import java.util.Objects;
  * one thread at a time (under the stream's lock). Allocates per heap, not per packet (except to grow).
  */
 final class LiveHeap {
-    /** {@link #addPacket} result: the packet was rejected. */
+    /** {@link #addPacket} result: the packet was rejected (it disagrees with the heap's length or flavour). */
     static final int REJECTED = 0;
+    /** {@link #addPacket} result: rejected because the heap already holds (part of) its payload. */
+    static final int REJECTED_DUPLICATE = 3;
+    /** {@link #addPacket} result: rejected because it lies beyond a gap and out-of-order packets are off. */
+    static final int REJECTED_GAP = 4;
     /** {@link #addPacket} result: the packet was accepted. */
     static final int ACCEPTED = 1;
     /** {@link #addPacket} result: rejected because the heap would exceed the size cap (or allocation failed). */
@@ -144,7 +148,8 @@ final class LiveHeap {
      * @param p the decoded packet
      * @param allowOutOfOrder the stream's out-of-order setting
      * @param maxHeapSize the stream's heap size cap
-     * @return {@link #ACCEPTED}, {@link #REJECTED} or {@link #OVERSIZED}
+     * @return {@link #ACCEPTED}, {@link #OVERSIZED}, or a rejection: {@link #REJECTED},
+     *     {@link #REJECTED_DUPLICATE} or {@link #REJECTED_GAP}
      */
     int addPacket(PacketDecoder p, boolean allowOutOfOrder, long maxHeapSize) {
         long packetHeapLength = p.heapLength();
@@ -180,10 +185,10 @@ final class LiveHeap {
                 ranges = new PayloadRanges();
             }
             if (!ranges.add(offset, offset + length)) {
-                return REJECTED;
+                return REJECTED_DUPLICATE;
             }
         } else if (offset != receivedLength) {
-            return REJECTED;
+            return offset < receivedLength ? REJECTED_DUPLICATE : REJECTED_GAP;
         }
         // accepted: modify state
         if (packetHeapLength >= 0) {

@@ -23,7 +23,8 @@ import java.util.concurrent.RejectedExecutionException;
  * message then holds several datagrams of the size given by its control message (the last may be shorter),
  * which are split back and offered one by one under the same rules; the slots are then 64 KiB each. The
  * system property {@code spead4j.udp.noGro=true} turns this off. A receive error other than the socket
- * closing is logged and the reader goes on (spead2's rule).
+ * closing is logged and the reader goes on (spead2's rule). It also asks for the kernel's drop counter
+ * ({@code SO_RXQ_OVFL}) and counts the datagrams the kernel dropped as {@link DropReason#KERNEL}.
  *
  * <p><b>Threads.</b> Where the stream's {@link ThreadPool} has event loops, the reader takes no thread: it
  * registers its socket with one loop of the pool (round-robin) and, each time the socket is readable,
@@ -60,6 +61,10 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
     private EventLoop.Registration registration;
     private boolean holdsDescriptor;
     private boolean finished;
+    /** Whether the kernel reports its drop counter with each datagram. */
+    private final boolean dropCounter;
+    /** The kernel's drop counter already counted (reader thread only). */
+    private long kernelDrops;
 
     NativeUdpReader(StreamBase stream, NativeUdpSocket socket, int maxSize) {
         super(stream);
@@ -67,6 +72,7 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
         this.maxSize = maxSize;
         this.slotSize = (Math.min(maxSize, MAX_DATAGRAM) + 7) & ~7;
         this.gro = !Boolean.getBoolean(NO_GRO_PROPERTY) && socket.enableGro();
+        this.dropCounter = socket.enableDropCounter();
     }
 
     @Override
@@ -224,6 +230,7 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
             for (int i = 0; i < n && !b.isStopped(); i++) {
                 int length = datagrams.length(i);
                 if (datagrams.truncated(i)) {
+                    b.drop(DropReason.LENGTH_MISMATCH);
                     LOG.debug("dropped packet due to truncation");
                     continue;
                 }
@@ -237,6 +244,13 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
                     }
                 }
             }
+            if (dropCounter && n > 0) {
+                long counter = datagrams.dropCounter(n - 1);
+                if (counter >= 0) {
+                    b.drop(DropReason.KERNEL, (counter - kernelDrops) & 0xFFFF_FFFFL);
+                    kernelDrops = counter;
+                }
+            }
         } finally {
             stream.endBatch(b);
         }
@@ -245,6 +259,7 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
 
     private void offer(Batch b, long offset, int length) {
         if (length > maxSize) {
+            b.drop(DropReason.LENGTH_MISMATCH);
             LOG.debug("dropped packet due to truncation");
         } else if (length > 0) {
             stream.addPacket(b, datagrams.data(), offset, length, true);

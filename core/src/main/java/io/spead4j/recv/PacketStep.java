@@ -64,6 +64,7 @@ final class PacketStep {
     }
 
     private static final long FIBONACCI = 0x9E3779B97F4A7C15L;
+    private static final DropReason[] REASONS = DropReason.values();
 
     private final HeapSink sink;
     private final List<StreamStatConfig> statConfig;
@@ -85,6 +86,11 @@ final class PacketStep {
     private final long[] stats;
     private final long[] batchStats;
     private final AtomicLong oversized = new AtomicLong();
+    /** Discarded packets and heaps by {@link DropReason} ordinal (guarded by {@link #statsLock}). */
+    private final long[] drops = new long[REASONS.length];
+    /** The drops already reported by the periodic JFR event (guarded by {@link #statsLock}). */
+    private final long[] dropsReported = new long[REASONS.length];
+    private final String name;
 
     /**
      * Creates the packet step of a stream.
@@ -93,6 +99,18 @@ final class PacketStep {
      * @param sink the owner's place-and-hand-off end
      */
     PacketStep(StreamConfig config, HeapSink sink) {
+        this(config, sink, "packet-step");
+    }
+
+    /**
+     * Creates the packet step of a stream that reports to monitoring (JFR events) under a name.
+     *
+     * @param config the stream's configuration (heap slots, substreams, size cap, order, stop item, stats)
+     * @param sink the owner's place-and-hand-off end
+     * @param name the stream's name in monitoring
+     */
+    PacketStep(StreamConfig config, HeapSink sink, String name) {
+        this.name = Objects.requireNonNull(name, "name");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.statConfig = config.stats();
         this.maxHeaps = config.maxHeaps();
@@ -118,6 +136,7 @@ final class PacketStep {
         }
         this.stats = new long[statConfig.size()];
         this.batchStats = new long[statConfig.size()];
+        ReceiveEvents.register(this);
     }
 
     // ------------------------------------------------------------------------------------------------ batches
@@ -149,6 +168,11 @@ final class PacketStep {
             for (int i = StreamConfig.STAT_CUSTOM; i < stats.length; i++) {
                 stats[i] = statConfig.get(i).mode().combine(stats[i], batchStats[i]);
             }
+            long[] batchDrops = batch.drops;
+            for (int i = 0; i < batchDrops.length; i++) {
+                drops[i] += batchDrops[i];
+            }
+            drops[DropReason.EVICTED_INCOMPLETE.ordinal()] += batch.evicted;
         }
     }
 
@@ -167,10 +191,12 @@ final class PacketStep {
         PacketDecoder decoder = batch.decoder;
         long size = decoder.decode(segment, offset, length);
         if (size == 0) {
+            batch.drop(DropReason.of(decoder.status()));
             batch.rejects.reject(decoder.status().message());
             return 0;
         }
         if (requireExactSize && size != length) {
+            batch.drop(DropReason.LENGTH_MISMATCH);
             if (batch.rejects.next()) {
                 batch.rejects.detail("packet decodes to " + size + " bytes but " + length + " were received");
             }
@@ -196,11 +222,13 @@ final class PacketStep {
         batch.packets++;
         long heapLength = p.heapLength();
         if (heapLength < 0 && !allowUnsized) {
+            batch.drop(DropReason.MISSING_ITEMS);
             batch.rejects.reject("no HEAP_LENGTH and unsized heaps are not allowed");
             return false;
         }
         if (heapLength > maxHeapSize || (heapLength < 0 && p.payloadOffset() + p.payloadLength() > maxHeapSize)) {
             oversized.incrementAndGet();
+            batch.drop(DropReason.OVERSIZED_HEAP);
             if (batch.rejects.next()) {
                 batch.rejects.detail("heap " + p.heapCnt() + " larger than maxHeapSize " + maxHeapSize);
             }
@@ -224,6 +252,7 @@ final class PacketStep {
         boolean fresh = false;
         if (slot < 0) {
             if (!allowOutOfOrder && p.payloadOffset() != 0) {
+                batch.drop(DropReason.OUT_OF_ORDER);
                 batch.rejects.reject("a gap in the heap and allowOutOfOrder is false");
                 return false;
             }
@@ -238,6 +267,9 @@ final class PacketStep {
             LiveHeap old = slots[slot];
             if (old != null) {
                 batch.evicted++;
+                if (ReceiveEvents.heapIncompleteEnabled()) {
+                    ReceiveEvents.heapIncomplete(name, old, "evicted");
+                }
                 unlink(slot);
                 sink.heapReady(old);
             }
@@ -276,6 +308,7 @@ final class PacketStep {
             }
         } else if (result == LiveHeap.OVERSIZED) {
             oversized.incrementAndGet();
+            batch.drop(DropReason.OVERSIZED_HEAP);
             if (batch.rejects.next()) {
                 batch.rejects.detail("heap " + cnt + " would exceed maxHeapSize or memory is exhausted");
             }
@@ -283,6 +316,9 @@ final class PacketStep {
                 unlink(slot);
                 heap.release();
             }
+        } else {
+            batch.drop(result == LiveHeap.REJECTED_DUPLICATE ? DropReason.DUPLICATE
+                    : result == LiveHeap.REJECTED_GAP ? DropReason.OUT_OF_ORDER : DropReason.INCONSISTENT);
         }
         if (endOfStream) {
             batch.stop();
@@ -327,6 +363,9 @@ final class PacketStep {
                 LiveHeap heap = slots[head];
                 if (heap != null) {
                     flushed++;
+                    if (ReceiveEvents.heapIncompleteEnabled()) {
+                        ReceiveEvents.heapIncomplete(name, heap, "flushed");
+                    }
                     unlink(head);
                     if (!survive) {
                         sink.heapReady(heap);
@@ -343,6 +382,7 @@ final class PacketStep {
         synchronized (statsLock) {
             stats[StreamConfig.STAT_HEAPS] += flushed;
             stats[StreamConfig.STAT_INCOMPLETE_HEAPS_FLUSHED] += flushed;
+            drops[DropReason.FLUSHED_INCOMPLETE.ordinal()] += flushed;
         }
     }
 
@@ -370,6 +410,58 @@ final class PacketStep {
     StreamStats stats() {
         synchronized (statsLock) {
             return new StreamStats(statConfig, stats);
+        }
+    }
+
+    /** @return a snapshot of the drop reasons' counts */
+    DropCounts drops() {
+        synchronized (statsLock) {
+            return new DropCounts(drops);
+        }
+    }
+
+    /**
+     * Counts discarded packets or heaps directly (not through a batch): from any thread.
+     *
+     * @param reason why
+     * @param count how many
+     */
+    void countDrops(DropReason reason, long count) {
+        synchronized (statsLock) {
+            drops[reason.ordinal()] += count;
+        }
+    }
+
+    /** Commits one periodic JFR event per reason whose count grew since the last period. */
+    void reportDropsSinceLastPeriod() {
+        long[] delta = new long[REASONS.length];
+        synchronized (statsLock) {
+            for (int i = 0; i < delta.length; i++) {
+                delta[i] = drops[i] - dropsReported[i];
+                dropsReported[i] = drops[i];
+            }
+        }
+        for (int i = 0; i < delta.length; i++) {
+            if (delta[i] != 0) {
+                ReceiveEvents.commitRejected(name, REASONS[i], delta[i]);
+            }
+        }
+    }
+
+    /**
+     * Combines a value into a custom statistic now (not through a batch): from any thread, e.g. a ring
+     * stream's consumer.
+     *
+     * @param index the statistic's index
+     * @param value value to add (COUNTER) or to compare (MAXIMUM)
+     * @throws IllegalArgumentException if {@code index} is not a custom statistic
+     */
+    void updateStat(int index, long value) {
+        if (index < StreamConfig.STAT_CUSTOM || index >= stats.length) {
+            throw new IllegalArgumentException("not a custom statistic index: " + index);
+        }
+        synchronized (statsLock) {
+            stats[index] = statConfig.get(index).mode().combine(stats[index], value);
         }
     }
 

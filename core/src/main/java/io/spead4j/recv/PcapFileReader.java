@@ -92,9 +92,11 @@ final class PcapFileReader extends Reader {
         long size = decoder.decode(datagram.segment(), datagram.payloadOffset(), length);
         if (size == 0) {
             decodeRejects[decoder.status().ordinal()]++;
+            b.drop(DropReason.of(decoder.status()));
             rejects.reject(decoder.status().message());
         } else if (size != length) {
             sizeMismatches++;
+            b.drop(DropReason.LENGTH_MISMATCH);
             if (rejects.next()) {
                 rejects.detail("packet size " + size + " does not match the datagram's " + length + " bytes");
             }

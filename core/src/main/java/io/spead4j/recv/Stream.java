@@ -84,6 +84,43 @@ public final class Stream extends StreamBase implements Iterable<HeapBase> {
         return ringConfig;
     }
 
+    /**
+     * The occupancy of the stream's ring, spead2's {@code Stream.ringbuffer}: a live view for monitoring.
+     *
+     * @return the view (the same one on every call)
+     */
+    public Ringbuffer ringbuffer() {
+        return ringbuffer;
+    }
+
+    private final Ringbuffer ringbuffer = new Ringbuffer();
+
+    /** A live view of a ring stream's ring occupancy (spead2's {@code Stream.ringbuffer}). */
+    public final class Ringbuffer {
+        private Ringbuffer() {
+        }
+
+        /** @return the heaps waiting in the ring now */
+        public int size() {
+            ringLock.lock();
+            try {
+                return ring.size();
+            } finally {
+                ringLock.unlock();
+            }
+        }
+
+        /** @return the most heaps the ring holds ({@link RingStreamConfig#heaps()}) */
+        public int capacity() {
+            return ringConfig.heaps();
+        }
+
+        @Override
+        public String toString() {
+            return "Ringbuffer(" + size() + "/" + capacity() + ")";
+        }
+    }
+
     @Override
     void liveHeapReady(LiveHeap heap) {
         boolean contiguous = heap.isContiguous();
@@ -120,11 +157,15 @@ public final class Stream extends StreamBase implements Iterable<HeapBase> {
         try {
             if (!ringStopped && ring.size() >= ringConfig.heaps()) {
                 incrementStat(StreamConfig.STAT_WORKER_BLOCKED);
+                countDrops(DropReason.RING_FULL, 1);
+                ReceiveEvents.RingFull event = ReceiveEvents.ringFullBegin(name(), ringConfig.heaps());
                 while (!ringStopped && ring.size() >= ringConfig.heaps()) {
                     notFull.awaitUninterruptibly();
                 }
+                ReceiveEvents.ringFullEnd(event);
             }
             if (ringStopped) {
+                countDrops(DropReason.STOPPED, 1);
                 LOG.debug("dropped heap {} due to external stop", heap.cnt());
                 if (heap instanceof Heap h) {
                     h.release();

@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -51,6 +52,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public abstract class StreamBase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamBase.class);
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    private final String name;
 
     private final ThreadPool threadPool;
     private final StreamConfig config;
@@ -73,7 +77,12 @@ public abstract class StreamBase implements AutoCloseable {
         this.threadPool = threadPool;
         this.config = Objects.requireNonNull(config, "config");
         this.allocator = config.memoryAllocator();
-        this.step = new PacketStep(config, new Sink());
+        Class<?> kind = getClass();
+        while (kind.getSimpleName().isEmpty()) {
+            kind = kind.getSuperclass();
+        }
+        this.name = kind.getSimpleName() + "-" + SEQUENCE.incrementAndGet();
+        this.step = new PacketStep(config, new Sink(), name);
         this.readersStarted = !config.explicitStart();
     }
 
@@ -98,6 +107,16 @@ public abstract class StreamBase implements AutoCloseable {
     /** @return the stream's configuration */
     public final StreamConfig config() {
         return config;
+    }
+
+    /**
+     * The stream's name in monitoring (JFR events, progress lines): its class and a number unique in this
+     * JVM, e.g. {@code Stream-3}.
+     *
+     * @return the name
+     */
+    public final String name() {
+        return name;
     }
 
     /** @return the thread pool the readers run on (null for internal streams without readers) */
@@ -285,6 +304,7 @@ public abstract class StreamBase implements AutoCloseable {
      */
     final void readerFailed(Reader reader, Batch batch, Throwable t) {
         recordFailure("reader " + reader + " failed; stopping the stream as at the end of its data", t);
+        ReceiveEvents.readerFailed(name, String.valueOf(reader), t);
         try {
             Batch b = beginBatch(batch);
             try {
@@ -375,6 +395,44 @@ public abstract class StreamBase implements AutoCloseable {
      */
     public final long oversizedPackets() {
         return step.oversizedPackets();
+    }
+
+    /**
+     * How many packets and heaps this stream discarded, by {@link DropReason}: spead4j's counters, kept apart
+     * from spead2's statistics ({@link #getStats()} stays what spead2 reports).
+     *
+     * @return a snapshot
+     */
+    public final DropCounts getDrops() {
+        return step.drops();
+    }
+
+    /** Counts discarded packets or heaps from outside a batch (any thread). */
+    final void countDrops(DropReason reason, long count) {
+        step.countDrops(reason, count);
+    }
+
+    /**
+     * Updates a custom statistic now, from any thread: the way a ring stream's consumer (or any code outside
+     * the heap-ready hook) counts something of its own. The value is combined with the statistic's mode.
+     *
+     * @param index the statistic's index ({@link StreamConfig#getStatIndex})
+     * @param value value to add (COUNTER) or to compare (MAXIMUM)
+     * @throws IllegalArgumentException if {@code index} is not a custom statistic
+     */
+    public final void updateStat(int index, long value) {
+        step.updateStat(index, value);
+    }
+
+    /**
+     * Updates a custom statistic by name now, from any thread (see {@link #updateStat(int, long)}).
+     *
+     * @param name the statistic's name
+     * @param value value to add (COUNTER) or to compare (MAXIMUM)
+     * @throws IllegalArgumentException if there is no custom statistic of that name
+     */
+    public final void updateStat(String name, long value) {
+        step.updateStat(config.getStatIndex(name), value);
     }
 
     /** Adds one to a statistic directly (not through a batch), e.g. worker_blocked. */

@@ -1,16 +1,26 @@
 package io.spead4j.recv;
 
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
 
 /**
  * A snapshot of a receive stream's statistics, spead2's {@code StreamStats}: the core statistics in spead2's
  * order (heaps, incomplete_heaps_evicted, incomplete_heaps_flushed, packets, batches, max_batch,
  * single_packet_heaps, search_dist, worker_blocked), then custom ones. Immutable.
+ *
+ * <p>Monitoring code reads it by name: {@link #asMap()} is a read-only {@code Map<String, Long>} view in that
+ * order, and {@link #getOrDefault(String, long)} answers for names a stream may not have.
  */
 public final class StreamStats {
     private final List<StreamStatConfig> config;
     private final long[] values;
+    private Map<String, Long> map;
 
     /**
      * Creates a snapshot.
@@ -50,17 +60,106 @@ public final class StreamStats {
      * @throws IllegalArgumentException if there is no such statistic
      */
     public long get(String name) {
+        int index = indexOf(name);
+        if (index < 0) {
+            throw new IllegalArgumentException(name + " is not a known statistic name");
+        }
+        return values[index];
+    }
+
+    /**
+     * Gets a statistic by name, or a default if the stream has no statistic of that name (e.g. a custom one
+     * only some streams have).
+     *
+     * @param name the name
+     * @param defaultValue the value for an unknown name
+     * @return the value, or {@code defaultValue}
+     */
+    public long getOrDefault(String name, long defaultValue) {
+        int index = indexOf(name);
+        return index < 0 ? defaultValue : values[index];
+    }
+
+    private int indexOf(Object name) {
         for (int i = 0; i < config.size(); i++) {
             if (config.get(i).name().equals(name)) {
-                return values[i];
+                return i;
             }
         }
-        throw new IllegalArgumentException(name + " is not a known statistic name");
+        return -1;
+    }
+
+    /**
+     * A read-only map view of the statistics, name to value, iterating in spead2's order (core statistics,
+     * then custom ones): {@code get}, {@code getOrDefault}, {@code keySet}, {@code entrySet} and the rest of
+     * {@link Map}; {@code get} of an unknown name is null. It equals any map with the same entries.
+     *
+     * @return the view (the same one on every call)
+     */
+    public Map<String, Long> asMap() {
+        Map<String, Long> m = map;
+        if (m == null) {
+            m = new MapView();
+            map = m;
+        }
+        return m;
+    }
+
+    /** The map view: reads this snapshot's arrays; nothing is copied. */
+    private final class MapView extends AbstractMap<String, Long> {
+        private final Set<Entry<String, Long>> entries = new AbstractSet<>() {
+            @Override
+            public Iterator<Entry<String, Long>> iterator() {
+                return new Iterator<>() {
+                    private int next;
+
+                    @Override
+                    public boolean hasNext() {
+                        return next < values.length;
+                    }
+
+                    @Override
+                    public Entry<String, Long> next() {
+                        if (next >= values.length) {
+                            throw new NoSuchElementException();
+                        }
+                        int i = next++;
+                        return new SimpleImmutableEntry<>(config.get(i).name(), values[i]);
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return values.length;
+            }
+        };
+
+        @Override
+        public Set<Entry<String, Long>> entrySet() {
+            return entries;
+        }
+
+        @Override
+        public Long get(Object key) {
+            int index = indexOf(key);
+            return index < 0 ? null : values[index];
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return indexOf(key) >= 0;
+        }
+
+        @Override
+        public int size() {
+            return values.length;
+        }
     }
 
     /** @return true if a statistic of that name exists @param name the name */
     public boolean contains(String name) {
-        return config.stream().anyMatch(c -> c.name().equals(name));
+        return indexOf(name) >= 0;
     }
 
     /**

@@ -125,6 +125,7 @@ final class UdpReader extends Reader {
             for (int i = 0; i < n && !b.isStopped(); i++) {
                 int length = lengths[i];
                 if (length > maxSize) {
+                    b.drop(DropReason.LENGTH_MISMATCH);
                     LOG.debug("dropped packet due to truncation");
                 } else if (length > 0) {
                     stream.addPacket(b, memory, (long) i * slotSize, length, true);

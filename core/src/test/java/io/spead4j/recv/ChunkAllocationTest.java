@@ -1,7 +1,8 @@
 package io.spead4j.recv;
 
 import io.spead4j.testing.TestPools;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -11,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The chunk stream's packet path allocates nothing per packet and nothing per heap in steady state: heaps
  * of 40 packets are placed into chunks (chunks cycling between the data and free rings on the same thread;
- * live heaps and placements reused), and once compiled the thread allocates less than 8 bytes per heap.
+ * live heaps and placements reused), and once compiled the thread allocates less than 8 bytes per heap; the
+ * same with monitoring on (every spead4j JFR event recorded, statistics and drop reasons read meanwhile).
  */
 class ChunkAllocationTest {
     private static final int PACKETS_PER_HEAP = 40;
@@ -20,8 +22,28 @@ class ChunkAllocationTest {
     private static final int HEAPS_PER_CHUNK = 8;
     private static final int HEAPS = 2_000;
 
-    @Test
-    void placingPacketsIntoChunksAllocatesNothingPerPacket() {
+    @ParameterizedTest(name = "monitoring {0}")
+    @ValueSource(booleans = {false, true})
+    void placingPacketsIntoChunksAllocatesNothingPerPacket(boolean monitoring) {
+        jdk.jfr.consumer.RecordingStream recording = null;
+        if (monitoring) {
+            recording = new jdk.jfr.consumer.RecordingStream();
+            for (String event : java.util.List.of("io.spead4j.recv.HeapIncomplete", "io.spead4j.recv.PacketsRejected",
+                    "io.spead4j.recv.RingFull", "io.spead4j.MemoryPoolEmpty", "io.spead4j.recv.ReaderFailed")) {
+                recording.enable(event).withPeriod(java.time.Duration.ofMillis(10)).withoutThreshold();
+            }
+            recording.startAsync();
+        }
+        try {
+            placeAndMeasure(monitoring);
+        } finally {
+            if (recording != null) {
+                recording.close();
+            }
+        }
+    }
+
+    private static void placeAndMeasure(boolean monitoring) {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().threadId();
@@ -47,10 +69,25 @@ class ChunkAllocationTest {
                 }
             }
             Batch batch = new Batch();
+            Thread monitor = !monitoring ? null : Thread.ofPlatform().daemon().start(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    if (stream.getStats().asMap().get("heaps") < 0 || stream.getDrops().total() < 0) {
+                        throw new AssertionError("negative counts");
+                    }
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
             feed(stream, batch, packets, packetSize, 0, HEAPS / 2, data); // warm up: JIT
             long before = threads.getThreadAllocatedBytes(thread);
             feed(stream, batch, packets, packetSize, HEAPS / 2, HEAPS, data);
             long allocated = threads.getThreadAllocatedBytes(thread) - before;
+            if (monitor != null) {
+                monitor.interrupt();
+            }
             long heaps = HEAPS / 2;
             assertThat(allocated).as("bytes allocated placing %d heaps of %d packets", heaps, PACKETS_PER_HEAP)
                     .isLessThan(heaps * 8); // any object per heap takes at least 16 bytes

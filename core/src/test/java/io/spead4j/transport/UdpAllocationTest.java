@@ -66,10 +66,47 @@ class UdpAllocationTest {
     @ParameterizedTest
     @EnumSource(UdpPath.class)
     void datagramsCostNoAllocationPerPacket(UdpPath path) throws Exception {
-        path.run(() -> datagramsCostNoAllocationPerPacketOver(path));
+        path.run(() -> datagramsCostNoAllocationPerPacketOver(path, null));
     }
 
-    private static void datagramsCostNoAllocationPerPacketOver(UdpPath path) {
+    /**
+     * The same with monitoring on: every spead4j JFR event recorded (the periodic one every 10 ms), and a
+     * monitor thread reading the statistics, drop reasons and gauges all the time.
+     */
+    @ParameterizedTest
+    @EnumSource(UdpPath.class)
+    void datagramsCostNoAllocationPerPacketWithMonitoringOn(UdpPath path) throws Exception {
+        try (jdk.jfr.consumer.RecordingStream recording = new jdk.jfr.consumer.RecordingStream()) {
+            for (String event : List.of("io.spead4j.recv.HeapIncomplete", "io.spead4j.recv.PacketsRejected",
+                    "io.spead4j.recv.RingFull", "io.spead4j.MemoryPoolEmpty", "io.spead4j.recv.ReaderFailed")) {
+                recording.enable(event).withPeriod(Duration.ofMillis(10)).withoutThreshold();
+            }
+            recording.startAsync();
+            path.run(() -> datagramsCostNoAllocationPerPacketOver(path, recording));
+        }
+    }
+
+    /** Reads every monitoring view of a stream until interrupted. */
+    private static Thread monitor(Stream receiver, MemoryPool pool) {
+        return Thread.ofPlatform().daemon().name("test-monitor").start(() -> {
+            long sink = 0;
+            while (!Thread.currentThread().isInterrupted()) {
+                sink += receiver.getStats().asMap().get("packets") + receiver.getDrops().total()
+                        + receiver.ringbuffer().size() + pool.freeCount() + pool.emptyCount();
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
+            if (sink == Long.MIN_VALUE) {
+                System.out.println(sink);
+            }
+        });
+    }
+
+    private static void datagramsCostNoAllocationPerPacketOver(UdpPath path,
+                                                               jdk.jfr.consumer.RecordingStream recording) {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             try (ThreadPool rxPool = new ThreadPool(1); ThreadPool txPool = new ThreadPool(1)) {
                 // one heap is in flight at a time: if the socket buffer holds a whole heap's datagrams (Linux
@@ -82,9 +119,10 @@ class UdpAllocationTest {
                 Assumptions.assumeTrue(granted >= 2 * HEAP_BYTES + (1 << 16), () -> "this machine grants a UDP "
                         + "socket only " + granted + " bytes of receive buffer (net.core.rmem_max), too few to hold "
                         + "a " + HEAP_BYTES + "-byte heap's datagrams without loss");
-                StreamConfig config = new StreamConfig()
-                        .withMemoryAllocator(new MemoryPool(HEAP_BYTES, HEAP_BYTES, 4, 2));
+                MemoryPool memoryPool = new MemoryPool(HEAP_BYTES, HEAP_BYTES, 4, 2);
+                StreamConfig config = new StreamConfig().withMemoryAllocator(memoryPool);
                 try (Stream receiver = new Stream(rxPool, config, new RingStreamConfig())) {
+                    Thread monitor = recording == null ? null : monitor(receiver, memoryPool);
                     InetSocketAddress to = path.addReader(receiver, InetAddress.getLoopbackAddress(), 9200, 4 << 20);
                     UdpStream sender = new UdpStream(txPool, List.of(to),
                             io.spead4j.send.StreamConfig.DEFAULT.withMaxPacketSize(PACKET).withRate(100e6));
@@ -101,6 +139,10 @@ class UdpAllocationTest {
                     // per-heap objects (futures, generators, live heaps, received heaps) are allowed; a single
                     // object per packet (16+ bytes) on either side would exceed this
                     assertThat(allocated).as("bytes allocated for %d packets", packets).isLessThan(packets * 8);
+                    if (monitor != null) {
+                        monitor.interrupt();
+                        monitor.join();
+                    }
                     receiver.stop();
                     sender.close();
                 }

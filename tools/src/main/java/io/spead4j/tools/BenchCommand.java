@@ -791,6 +791,8 @@ final class BenchCommand implements Runnable {
                  InprocStream tx = new InprocStream(sendPool, List.of(queue),
                          new io.spead4j.send.StreamConfig().withMaxPacketSize(packetBytes).withMaxHeaps(8))) {
                 rx.addInprocReader(queue);
+                ProgressLine progress = ProgressLine.start(spec.commandLine().getErr(), quiet, List.of(rx),
+                        () -> received.get() * heapBytes);
                 io.spead4j.send.Heap heap = new io.spead4j.send.Heap().addItem(ITEM_ID, new byte[heapBytes], false);
                 Thread consumer = Thread.ofPlatform().name("spead4j-bench-inproc").start(() -> {
                     for (HeapBase h : rx) {
@@ -820,6 +822,7 @@ final class BenchCommand implements Runnable {
                 }
                 tx.sendHeap(new io.spead4j.send.Heap().addEnd());
                 consumer.join();
+                progress.close();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 return new double[] {seconds, received.get()};
             }

@@ -5,6 +5,8 @@ import io.spead4j.FormatEntry;
 import io.spead4j.RawItem;
 import io.spead4j.ThreadPool;
 import io.spead4j.recv.CallbackStream;
+import io.spead4j.recv.DropCounts;
+import io.spead4j.recv.DropReason;
 import io.spead4j.recv.Heap;
 import io.spead4j.recv.HeapBase;
 import io.spead4j.recv.Stream;
@@ -25,9 +27,9 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,8 +37,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * {@code spead4j recv}: spead2_recv. Receives from UDP or TCP endpoints or pcap files and prints each heap,
  * its descriptors and items, and the stream statistics, exactly as spead2_recv prints them. Ctrl-C stops
- * the streams and prints the totals. When the console is a terminal, a live line of totals is written to
- * stderr every second.
+ * the streams and prints the totals. When the console is a terminal (and without {@code --quiet}), a live
+ * progress line (heaps, heaps/s, Gb/s, drops by reason) is rewritten on stderr about once a second.
+ * {@code --stats-json} adds a last line of JSON with the statistics and drop reasons, for scripts.
  */
 @Command(name = "recv", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Receive SPEAD heaps and print them (spead2_recv)")
@@ -64,6 +67,10 @@ final class RecvCommand implements Callable<Integer> {
         "Unlike spead2_recv, spead4j also verifies with --ring."})
     boolean verify;
 
+    @Option(names = "--stats-json",
+            description = "spead4j: end with one line of JSON (heaps received, statistics, drop reasons)")
+    boolean statsJson;
+
     @Mixin
     ReceiverOptions receiver;
 
@@ -74,6 +81,8 @@ final class RecvCommand implements Callable<Integer> {
     private long startNanos;
     private PrintWriter out;
     private final AtomicReference<String> failure = new AtomicReference<>();
+    /** Payload bytes of the complete heaps received, for the progress line. */
+    private final AtomicLong payloadBytes = new AtomicLong();
     private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
 
     @Override
@@ -96,8 +105,7 @@ final class RecvCommand implements Callable<Integer> {
         out = cl.getOut();
         List<StreamBase> streams = new ArrayList<>();
         Thread hook = null;
-        ScheduledExecutorService live = null;
-        AtomicLong liveLines = new AtomicLong();
+        ProgressLine live = null;
         try (ThreadPool pool = new ThreadPool(threads)) {
             try {
                 if (joint || receiver.ring) {
@@ -121,16 +129,14 @@ final class RecvCommand implements Callable<Integer> {
                 }
             }, "spead4j-recv-sigint");
             Runtime.getRuntime().addShutdownHook(hook);
-            java.io.Console console = System.console();
-            if (console != null && console.isTerminal()) {
-                live = liveStats(streams, cl.getErr(), liveLines);
-            }
+            live = ProgressLine.start(cl.getErr(), quiet, streams, payloadBytes::get);
             long complete = 0;
             if (receiver.ring) {
                 Stream ring = (Stream) streams.getFirst();
                 for (HeapBase heap : ring) {
                     if (heap instanceof Heap h) {
                         complete++;
+                        payloadBytes.addAndGet(payloadBytes(h));
                         show(h);
                         String error = verify ? verify(h) : null;
                         h.release();
@@ -151,17 +157,15 @@ final class RecvCommand implements Callable<Integer> {
                     complete += ((Printer) stream).complete;
                 }
             }
-            if (live != null) {
-                live.shutdownNow();
-                if (liveLines.get() > 0) {
-                    cl.getErr().print("\r\033[K");
-                    cl.getErr().flush();
-                }
-            }
+            live.close();
             StreamStats stats = null;
+            long[] drops = new long[DropReason.values().length];
             for (StreamBase stream : streams) {
                 stream.stop();
                 stats = stats == null ? stream.getStats() : stats.plus(stream.getStats());
+                for (DropReason r : DropReason.values()) {
+                    drops[r.ordinal()] += stream.getDrops().get(r);
+                }
             }
             if (failure.get() != null) {
                 out.flush();
@@ -173,6 +177,9 @@ final class RecvCommand implements Callable<Integer> {
             sb.append("Received ").append(complete).append(" heaps\n");
             for (int i = 0; i < stats.size(); i++) {
                 sb.append(stats.config().get(i).name()).append(": ").append(stats.get(i)).append('\n');
+            }
+            if (statsJson) {
+                sb.append(statsJson(complete, stats, new DropCounts(drops))).append('\n');
             }
             out.print(sb);
             out.flush();
@@ -188,9 +195,60 @@ final class RecvCommand implements Callable<Integer> {
                 }
             }
             if (live != null) {
-                live.shutdownNow();
+                live.close();
             }
         }
+    }
+
+    /**
+     * The {@code --stats-json} line: {@code {"heaps_received": N, "stats": {name: value, ...}, "drops":
+     * {reason: count, ...}}}, statistics in spead2's order, every drop reason.
+     *
+     * @param complete complete heaps received
+     * @param stats the statistics
+     * @param drops the drop reasons
+     * @return the JSON object on one line
+     */
+    static String statsJson(long complete, StreamStats stats, DropCounts drops) {
+        StringBuilder sb = new StringBuilder("{\"heaps_received\": ").append(complete).append(", \"stats\": {");
+        String sep = "";
+        for (Map.Entry<String, Long> e : stats.asMap().entrySet()) {
+            sb.append(sep).append(jsonString(e.getKey())).append(": ").append(e.getValue());
+            sep = ", ";
+        }
+        sb.append("}, \"drops\": {");
+        sep = "";
+        for (Map.Entry<DropReason, Long> e : drops.asMap().entrySet()) {
+            sb.append(sep).append(jsonString(e.getKey().statName())).append(": ").append(e.getValue());
+            sep = ", ";
+        }
+        return sb.append("}}").toString();
+    }
+
+    private static String jsonString(String text) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20) {
+                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /** @return the bytes of a heap's items that are not immediate @param heap the heap */
+    static long payloadBytes(Heap heap) {
+        long total = 0;
+        for (RawItem item : heap.items()) {
+            if (!item.immediate()) {
+                total += item.length();
+            }
+        }
+        return total;
     }
 
     static String describe(Exception e) {
@@ -213,28 +271,6 @@ final class RecvCommand implements Callable<Integer> {
             throw e;
         }
         return stream;
-    }
-
-    private ScheduledExecutorService liveStats(List<StreamBase> streams, PrintWriter err, AtomicLong lines) {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "spead4j-recv-stats");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleAtFixedRate(() -> {
-            long heaps = 0;
-            long packets = 0;
-            for (StreamBase s : streams) {
-                StreamStats st = s.getStats();
-                heaps += st.heaps();
-                packets += st.packets();
-            }
-            lines.incrementAndGet();
-            err.print("\r" + heaps + " heaps, " + packets + " packets after "
-                    + (System.nanoTime() - startNanos) / 1_000_000_000L + " s\033[K");
-            err.flush();
-        }, 1, 1, TimeUnit.SECONDS);
-        return timer;
     }
 
     /** Prints a heap as spead2_recv's {@code show_heap} (unless quiet). */
@@ -347,6 +383,7 @@ final class RecvCommand implements Callable<Integer> {
                 return;
             }
             if (heap instanceof Heap h) {
+                payloadBytes.addAndGet(payloadBytes(h));
                 show(h);
                 if (verify) {
                     String error = verify(h);
