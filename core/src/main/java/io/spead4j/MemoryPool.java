@@ -199,12 +199,17 @@ public final class MemoryPool implements MemoryAllocator {
                     }
                 }
                 MemorySegment segment = underlying.allocate(upper);
+                boolean kept = false;
                 synchronized (free) {
                     allocations++;
-                    if (free.size() >= maxFree) {
-                        return;
+                    if (free.size() < maxFree) {
+                        free.push(segment);
+                        kept = true;
                     }
-                    free.push(segment);
+                }
+                if (!kept) {
+                    underlying.free(segment); // heaps freed meanwhile filled the pool: give this one back
+                    return;
                 }
             }
         } finally {

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** MemoryPool (SPEAD2-BEHAVIOUR.md §2.8). */
 class MemoryPoolTest {
     /** Counts allocations of the underlying allocator. */
-    static final class Counting implements MemoryAllocator {
+    static class Counting implements MemoryAllocator {
         final AtomicInteger allocations = new AtomicInteger();
         final AtomicInteger frees = new AtomicInteger();
 
@@ -99,6 +99,40 @@ class MemoryPoolTest {
             Thread.sleep(1);
         }
         assertThat(pool.freeCount()).isEqualTo(3);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aRefilledBufferThatFindsThePoolFullGoesBackToTheUnderlyingAllocator() throws InterruptedException {
+        java.util.concurrent.CountDownLatch refillAllocating = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch poolRefilled = new java.util.concurrent.CountDownLatch(1);
+        Counting under = new Counting() {
+            @Override
+            public MemorySegment allocate(long size) {
+                if (Thread.currentThread().getName().startsWith("spead4j-memory-pool-refill")) {
+                    refillAllocating.countDown();
+                    try {
+                        poolRefilled.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.allocate(size);
+            }
+        };
+        MemoryPool pool = new MemoryPool(1, 8, 2, 2, 1, under);
+        pool.setWarnOnEmpty(false);
+        MemorySegment a = pool.allocate(8);
+        MemorySegment b = pool.allocate(8); // leaves 0 free: the refill starts and blocks in its allocation
+        refillAllocating.await();
+        pool.free(a);
+        pool.free(b); // the pool is full (maxFree 2) before the refill's buffer arrives
+        poolRefilled.countDown();
+        while (under.frees.get() == 0) {
+            Thread.sleep(1);
+        }
+        assertThat(under.frees.get()).as("the refill's extra buffer is freed, not dropped").isEqualTo(1);
+        assertThat(pool.freeCount()).isEqualTo(2);
     }
 
     @Test
