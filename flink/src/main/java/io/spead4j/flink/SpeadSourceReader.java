@@ -32,7 +32,8 @@ final class SpeadSourceReader<T>
 
     private SpeadSourceReader(SourceReaderContext context, SpeadSource.Settings settings,
                               SpeadDeserializer<T> deserializer, Counter incomplete) {
-        super(() -> new SpeadSplitReader<>(settings, deserializer, incomplete), new Emitter<>(),
+        super(() -> new SpeadSplitReader<>(settings, deserializer, incomplete, context.getIndexOfSubtask()),
+                new Emitter<>(),
                 new Configuration(), context);
     }
 

@@ -63,13 +63,16 @@ final class SpeadSplitReader<T> implements SplitReader<SpeadSplitReader.Received
     private final SpeadSource.Settings settings;
     private final SpeadDeserializer<T> deserializer;
     private final Counter incompleteHeaps;
+    private final int readerIndex;
     private final ThreadPool pool = new ThreadPool(1);
     private final BlockingQueue<Event<T>> queue;
     private final Map<String, Receiver> receivers = new LinkedHashMap<>();
     private volatile boolean closing;
 
-    SpeadSplitReader(SpeadSource.Settings settings, SpeadDeserializer<T> deserializer, Counter incompleteHeaps) {
+    SpeadSplitReader(SpeadSource.Settings settings, SpeadDeserializer<T> deserializer, Counter incompleteHeaps,
+                     int readerIndex) {
         this.settings = settings;
+        this.readerIndex = readerIndex;
         this.deserializer = deserializer;
         this.incompleteHeaps = incompleteHeaps;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
@@ -175,7 +178,7 @@ final class SpeadSplitReader<T> implements SplitReader<SpeadSplitReader.Received
             thread.start();
             if (settings.readyListener() != null) {
                 List<InetSocketAddress> local = stream.localAddresses();
-                settings.readyListener().ready(endpoint, local.isEmpty() ? null : local.getFirst());
+                settings.readyListener().ready(endpoint, readerIndex, local.isEmpty() ? null : local.getFirst());
             }
         }
 

@@ -14,7 +14,8 @@ public interface SplitReadyListener extends Serializable {
      * Called once per endpoint, each time a reader opens it.
      *
      * @param endpoint the endpoint
+     * @param reader the index of the parallel reader (source subtask) that opened it
      * @param localAddress the socket's local address (its port is the bound one), or null if unknown
      */
-    void ready(SpeadEndpoint endpoint, InetSocketAddress localAddress);
+    void ready(SpeadEndpoint endpoint, int reader, InetSocketAddress localAddress);
 }

@@ -2,11 +2,16 @@ package io.spead4j.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spead4j.DType;
+import io.spead4j.Format;
+import io.spead4j.ItemGroup;
+import io.spead4j.NdArray;
 import io.spead4j.RawItem;
 import io.spead4j.ThreadPool;
 import io.spead4j.recv.Heap;
 import io.spead4j.recv.HeapBase;
 import io.spead4j.recv.Stream;
+import io.spead4j.send.HeapGenerator;
 import io.spead4j.send.StreamConfig;
 import io.spead4j.send.UdpStream;
 import java.net.InetAddress;
@@ -19,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -58,6 +64,8 @@ class SpeadFlinkJobsTest {
 
     /** Counts endpoints whose sockets are open; the MiniCluster runs in this JVM, so a static reaches it. */
     private static volatile CountDownLatch endpointsReady;
+    /** The reader (source subtask) that opened each endpoint, by split id. */
+    private static final Map<String, Integer> READER_OF = new ConcurrentHashMap<>();
 
     private static StreamExecutionEnvironment environment() {
         Configuration conf = new Configuration();
@@ -96,7 +104,7 @@ class SpeadFlinkJobsTest {
         SpeadSource.Builder<SpeadHeapRecord> builder = SpeadSource.builder(SpeadDeserializer.heaps())
                 .timestampItem(TIMESTAMP_ID)
                 .socketBufferSize(SOCKET_BUFFER)
-                .onEndpointReady((endpoint, local) -> endpointsReady.countDown())
+                .onEndpointReady(SpeadFlinkJobsTest::opened)
                 .bounded();
         endpoints.forEach(builder::addEndpoint);
         SpeadSource<SpeadHeapRecord> source = builder.build();
@@ -118,6 +126,10 @@ class SpeadFlinkJobsTest {
             }
         }
 
+        for (int s = 0; s < SUBSTREAMS; s++) {
+            assertThat(READER_OF.get(endpoints.get(s).splitId())).as("reader of endpoint %d", s)
+                    .isEqualTo(s % PARALLELISM);
+        }
         assertThat(totals).hasSize(SUBSTREAMS);
         for (int s = 0; s < SUBSTREAMS; s++) {
             long expected = 0;
@@ -130,6 +142,11 @@ class SpeadFlinkJobsTest {
             assertThat(t.f2).as("sum of %s", t.f0).isEqualTo(expected);
             assertThat(t.f3).as("heaps of %s whose event time is not their timestamp item", t.f0).isZero();
         }
+    }
+
+    private static void opened(SpeadEndpoint endpoint, int reader, InetSocketAddress local) {
+        READER_OF.put(endpoint.splitId(), reader);
+        endpointsReady.countDown();
     }
 
     /** Sends each substream's heaps (value, timestamp), interleaved, then a stop heap on each. */
@@ -227,6 +244,92 @@ class SpeadFlinkJobsTest {
         public io.spead4j.send.Heap encode(Long value) {
             return new io.spead4j.send.Heap().addItem(VALUE_ID, value).addItem(SQUARE_ID, value * value);
         }
+    }
+
+    /**
+     * The ItemGroup form: two unicast endpoints each carry a sender ItemGroup (descriptors in every heap)
+     * with a {@code <u4} value and a string; the job maps each heap's updates to a {@link Reading} POJO,
+     * and every (endpoint, value, label) sent must come out exactly once.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @SuppressWarnings("try") // Flink's CloseableIterator.close() throws Exception
+    void sourceEmitsItemGroupUpdates() throws Exception {
+        int heaps = 50;
+        List<SpeadEndpoint> endpoints = List.of(SpeadEndpoint.unicast(freeUdpPort(), "127.0.0.1"),
+                SpeadEndpoint.unicast(freeUdpPort(), "127.0.0.1"));
+        endpointsReady = new CountDownLatch(endpoints.size());
+        SpeadSource<Reading> source = SpeadSource.builder(SpeadDeserializer.itemUpdates(
+                        SpeadFlinkJobsTest::reading, Types.POJO(Reading.class)))
+                .addEndpoint(endpoints.get(0))
+                .addEndpoint(endpoints.get(1))
+                .socketBufferSize(SOCKET_BUFFER)
+                .onEndpointReady(SpeadFlinkJobsTest::opened)
+                .bounded()
+                .build();
+        List<String> received = new ArrayList<>();
+        try (CloseableIterator<Reading> results = environment()
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "spead items")
+                .executeAndCollect("spead4j source: item group updates")) {
+            assertThat(endpointsReady.await(60, TimeUnit.SECONDS)).as("both endpoints open").isTrue();
+            List<InetSocketAddress> targets = endpoints.stream()
+                    .map(e -> new InetSocketAddress(LOOPBACK, e.port())).toList();
+            try (ThreadPool pool = new ThreadPool(1);
+                 UdpStream out = new UdpStream(pool, targets, new StreamConfig().withRate(RATE))) {
+                List<io.spead4j.send.ItemGroup> groups = new ArrayList<>();
+                for (int s = 0; s < endpoints.size(); s++) {
+                    io.spead4j.send.ItemGroup g = new io.spead4j.send.ItemGroup();
+                    g.addItem(0x1000L, "value", "a reading", new long[] {}, DType.parse("<u4"), NdArray.Order.C, 0L);
+                    g.addItem(0x1001L, "label", "its label", new long[] {-1}, Format.of('c', 8), "");
+                    groups.add(g);
+                }
+                for (int i = 0; i < heaps; i++) {
+                    for (int s = 0; s < endpoints.size(); s++) {
+                        io.spead4j.send.ItemGroup g = groups.get(s);
+                        g.get("value").setValue(value(s, i));
+                        g.get("label").setValue("s" + s + "-h" + i);
+                        out.sendHeap(g.getHeap(HeapGenerator.Policy.ALL, HeapGenerator.Policy.ALL), -1, s);
+                    }
+                }
+                for (int s = 0; s < endpoints.size(); s++) {
+                    out.sendHeap(groups.get(s).getEnd(), -1, s);
+                }
+            }
+            while (results.hasNext()) {
+                Reading r = results.next();
+                received.add(r.endpoint + " " + r.value + " " + r.label);
+            }
+        }
+        List<String> expected = new ArrayList<>();
+        for (int s = 0; s < endpoints.size(); s++) {
+            for (int i = 0; i < heaps; i++) {
+                expected.add(endpoints.get(s).splitId() + " " + value(s, i) + " s" + s + "-h" + i);
+            }
+        }
+        assertThat(received).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    private static void reading(String endpoint, long cnt, ItemGroup.Updates updates, Collector<Reading> out) {
+        if (updates.containsKey("value") && updates.containsKey("label")) {
+            Reading r = new Reading();
+            r.endpoint = endpoint;
+            r.cnt = cnt;
+            r.value = ((Number) updates.get("value").value()).longValue();
+            r.label = String.valueOf(updates.get("label").value());
+            out.collect(r);
+        }
+    }
+
+    /** A user record type built from item updates (a Flink POJO). */
+    public static final class Reading {
+        /** The endpoint. */
+        public String endpoint;
+        /** The heap counter. */
+        public long cnt;
+        /** The value item. */
+        public long value;
+        /** The label item. */
+        public String label;
     }
 
     /** The source's record type is a Flink POJO, so Flink never needs Kryo for it. */
