@@ -11,7 +11,9 @@ import org.apache.flink.util.Collector;
 /**
  * Turns each complete heap received on an endpoint into zero or more records of a Flink type. It runs on the
  * endpoint's receiving thread, one heap at a time, before the heap's memory is released: a record must copy
- * whatever it keeps of the heap.
+ * whatever it keeps of the heap. A reader runs one instance for all its endpoints, each on its own thread,
+ * so a deserializer that keeps state must make it thread-safe (the ready forms keep none; the item group
+ * passed in is the endpoint's own).
  *
  * <p>Two ready forms: {@link #heaps()} (one {@link SpeadHeapRecord} per heap) and {@link #itemUpdates} (the
  * heap applied to the endpoint's own {@link ItemGroup}, whose updated items a function turns into records).
