@@ -80,6 +80,10 @@ public interface SpeadDeserializer<T> extends Serializable, ResultTypeQueryable<
     final class HeapRecords implements SpeadDeserializer<SpeadHeapRecord> {
         private static final long serialVersionUID = 1L;
 
+        /** Creates the deserializer; {@link SpeadDeserializer#heaps()} is the usual way. */
+        public HeapRecords() {
+        }
+
         @Override
         public void deserialize(String endpoint, Heap heap, ItemGroup items, Collector<SpeadHeapRecord> out) {
             out.collect(SpeadHeapRecord.of(endpoint, heap));
@@ -98,7 +102,9 @@ public interface SpeadDeserializer<T> extends Serializable, ResultTypeQueryable<
      */
     final class ItemUpdates<T> implements SpeadDeserializer<T> {
         private static final long serialVersionUID = 1L;
+        /** Maps each heap's updates to records. */
         private final ItemUpdatesMapper<T> mapper;
+        /** The records' type. */
         private final TypeInformation<T> type;
 
         ItemUpdates(ItemUpdatesMapper<T> mapper, TypeInformation<T> type) {

@@ -61,12 +61,20 @@ public record SpeadEndpoint(String group, int port, String interfaceAddress) imp
         return new SpeadEndpoint(null, port, bindAddress);
     }
 
-    /** @return true for a multicast endpoint */
+    /**
+     * Whether this is a multicast endpoint.
+     *
+     * @return true for a multicast endpoint
+     */
     public boolean isMulticast() {
         return group != null;
     }
 
-    /** @return the id Flink knows this split by: {@code group:port} or {@code udp:bindAddress:port} */
+    /**
+     * The id Flink knows this split by.
+     *
+     * @return {@code group:port} or {@code udp:bindAddress:port}
+     */
     @Override
     public String splitId() {
         return isMulticast() ? group + ":" + port : "udp:" + interfaceAddress + ":" + port;

@@ -29,11 +29,17 @@ public final class SpeadSink<T> implements Sink<T> {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The destinations, one per substream. */
     private final SpeadEndpoint[] endpoints;
+    /** Builds each record's heap. */
     private final HeapEncoder<T> encoder;
+    /** Each writer's rate in bytes per second, 0 for unlimited. */
     private final double rate;
+    /** The largest packet sent. */
     private final int maxPacketSize;
+    /** The multicast TTL. */
     private final int ttl;
+    /** Whether writers send end-of-stream heaps when they close. */
     private final boolean endOfStream;
 
     private SpeadSink(SpeadEndpoint[] endpoints, HeapEncoder<T> encoder, double rate, int maxPacketSize, int ttl,
@@ -88,9 +94,10 @@ public final class SpeadSink<T> implements Sink<T> {
      *
      * @param bytes the size (see {@link StreamConfig})
      * @return a sink with that packet size
+     * @throws IllegalArgumentException if a send stream would refuse the size
      */
     public SpeadSink<T> withMaxPacketSize(int bytes) {
-        new StreamConfig().withMaxPacketSize(bytes);
+        StreamConfig.DEFAULT.withMaxPacketSize(bytes); // throws IllegalArgumentException for a size the stream refuses
         return new SpeadSink<>(endpoints, encoder, rate, bytes, ttl, endOfStream);
     }
 

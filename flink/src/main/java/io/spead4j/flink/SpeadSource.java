@@ -58,9 +58,13 @@ public final class SpeadSource<T> implements Source<T, SpeadEndpoint, Collection
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The endpoints, in the order given. */
     private final SpeadEndpoint[] endpoints;
+    /** Turns heaps into records. */
     private final SpeadDeserializer<T> deserializer;
+    /** The receive settings. */
     private final Settings settings;
+    /** Whether the source finishes once every endpoint has stopped. */
     private final boolean bounded;
 
     /**
@@ -97,7 +101,11 @@ public final class SpeadSource<T> implements Source<T, SpeadEndpoint, Collection
         return new Builder<>(Objects.requireNonNull(deserializer, "deserializer"));
     }
 
-    /** @return the endpoints, in the order given */
+    /**
+     * The endpoints (splits) of this source.
+     *
+     * @return the endpoints, in the order given
+     */
     public List<SpeadEndpoint> endpoints() {
         return List.of(endpoints);
     }
