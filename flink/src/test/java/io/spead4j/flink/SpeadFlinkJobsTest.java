@@ -236,6 +236,41 @@ class SpeadFlinkJobsTest {
         }
     }
 
+    /**
+     * A sink of parallelism 1 with end-of-stream heaps: the receiver's stream stops at the writer's end heap
+     * (its iteration ends) after exactly the values sent.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void sinkEndsItsStreamWhenAsked() throws Exception {
+        int n = 100;
+        try (ThreadPool pool = new ThreadPool(1);
+             Stream receiver = new Stream(pool, new io.spead4j.recv.StreamConfig().withMaxHeaps(16))) {
+            receiver.addUdpReader(0, 9200, SOCKET_BUFFER, "127.0.0.1");
+            int port = receiver.localAddresses().getFirst().getPort();
+            StreamExecutionEnvironment env = environment();
+            env.fromSequence(1, n)
+                    .sinkTo(SpeadSink.to(List.of(SpeadEndpoint.unicast(port, "127.0.0.1")), new SquareEncoder())
+                            .withRate(RATE).withEndOfStream())
+                    .setParallelism(1);
+            JobClient job = env.executeAsync("spead4j sink with end of stream");
+            List<Long> values = new ArrayList<>();
+            for (HeapBase h : receiver) {
+                for (RawItem it : h.items()) {
+                    if (it.id() == VALUE_ID) {
+                        values.add(it.immediateValue());
+                    }
+                }
+                if (h instanceof Heap heap) {
+                    heap.release();
+                }
+            }
+            job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+            assertThat(values).containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.LongStream.rangeClosed(1, n).boxed().toList());
+        }
+    }
+
     /** Encodes a value as a heap of (value, value squared) immediates. */
     private static final class SquareEncoder implements HeapEncoder<Long> {
         private static final long serialVersionUID = 1L;
