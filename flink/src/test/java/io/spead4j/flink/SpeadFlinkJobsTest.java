@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.nio.channels.DatagramChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple4;
+import org.apache.flink.api.java.tuple.Tuple6;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -59,6 +60,8 @@ class SpeadFlinkJobsTest {
     private static final long EPOCH_MILLIS = 1_000_000_000_000L;
     /** A modest rate (bytes per second) so that nothing overflows a socket on a busy machine. */
     private static final double RATE = 2_000_000;
+    /** The source test's rate: its 1608 small heaps then take about 0.3 s, many watermark intervals. */
+    private static final double SOURCE_RATE = 300_000;
     private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
     private static final InetAddress LOOPBACK = InetAddress.ofLiteral("127.0.0.1");
 
@@ -70,6 +73,8 @@ class SpeadFlinkJobsTest {
     private static StreamExecutionEnvironment environment() {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // watermarks every 10 ms (not 200): a watermark running ahead of a slower endpoint shows within a run
+        conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(10));
         // a local environment runs each job on its own MiniCluster in this JVM, with PARALLELISM slots
         return StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM, conf);
     }
@@ -87,8 +92,12 @@ class SpeadFlinkJobsTest {
 
     /**
      * 8 multicast groups on loopback, each its own split; the job keys the heaps by endpoint and sums, per
-     * endpoint, the heap count, the value item, and the heaps whose record timestamp differs from their
-     * timestamp item. Each endpoint ends with a stop heap, so the bounded source and the job end.
+     * endpoint, the heap count, the value item, the heaps whose record timestamp differs from their
+     * timestamp item, and the heaps that arrive behind the watermark. The substreams' event times are 10^6 ms
+     * apart, so one watermark shared by a reader's endpoints (instead of one per endpoint, combined as
+     * their minimum) would run ahead of the slower endpoints; the watermark must also have advanced into
+     * event time while the heaps arrived, so that this check is not empty. Each endpoint ends with a stop heap, so the
+     * bounded source and the job end.
      */
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -110,18 +119,18 @@ class SpeadFlinkJobsTest {
         SpeadSource<SpeadHeapRecord> source = builder.build();
 
         StreamExecutionEnvironment env = environment();
-        Map<String, Tuple4<String, Long, Long, Long>> totals = new HashMap<>();
-        try (CloseableIterator<Tuple4<String, Long, Long, Long>> results = env
+        Map<String, Tuple6<String, Long, Long, Long, Long, Long>> totals = new HashMap<>();
+        try (CloseableIterator<Tuple6<String, Long, Long, Long, Long, Long>> results = env
                 .fromSource(source, WatermarkStrategy.<SpeadHeapRecord>forMonotonousTimestamps(), "spead")
                 .process(new PerHeap())
                 .keyBy(t -> t.f0)
-                .reduce((a, b) -> Tuple4.of(a.f0, a.f1 + b.f1, a.f2 + b.f2, a.f3 + b.f3))
+                .reduce((a, b) -> Tuple6.of(a.f0, a.f1 + b.f1, a.f2 + b.f2, a.f3 + b.f3, a.f4 + b.f4, Math.max(a.f5, b.f5)))
                 .executeAndCollect("spead4j source: per-substream sums")) {
             assertThat(endpointsReady.await(60, TimeUnit.SECONDS))
                     .as("all %d endpoints open in the job", SUBSTREAMS).isTrue();
             send(endpoints);
             while (results.hasNext()) {
-                Tuple4<String, Long, Long, Long> t = results.next();
+                Tuple6<String, Long, Long, Long, Long, Long> t = results.next();
                 totals.put(t.f0, t); // a rolling reduce: the last result of a key is its total
             }
         }
@@ -136,11 +145,14 @@ class SpeadFlinkJobsTest {
             for (int i = 0; i < HEAPS_PER_SUBSTREAM; i++) {
                 expected += value(s, i);
             }
-            Tuple4<String, Long, Long, Long> t = totals.get(endpoints.get(s).splitId());
+            Tuple6<String, Long, Long, Long, Long, Long> t = totals.get(endpoints.get(s).splitId());
             assertThat(t).as("result of %s", endpoints.get(s).splitId()).isNotNull();
             assertThat(t.f1).as("heaps of %s", t.f0).isEqualTo(HEAPS_PER_SUBSTREAM);
             assertThat(t.f2).as("sum of %s", t.f0).isEqualTo(expected);
             assertThat(t.f3).as("heaps of %s whose event time is not their timestamp item", t.f0).isZero();
+            assertThat(t.f4).as("heaps of %s behind the watermark", t.f0).isZero();
+            assertThat(t.f5).as("the watermark %s's heaps saw (it must have advanced into event time)", t.f0)
+                    .isGreaterThanOrEqualTo(EPOCH_MILLIS);
         }
     }
 
@@ -156,12 +168,12 @@ class SpeadFlinkJobsTest {
             targets.add(new InetSocketAddress(InetAddress.ofLiteral(e.group()), e.port()));
         }
         try (ThreadPool pool = new ThreadPool(1);
-             UdpStream out = new UdpStream(pool, targets, new StreamConfig().withRate(RATE),
+             UdpStream out = new UdpStream(pool, targets, new StreamConfig().withRate(SOURCE_RATE),
                      UdpStream.DEFAULT_BUFFER_SIZE, 0, LOOPBACK)) {
             for (int i = 0; i < HEAPS_PER_SUBSTREAM; i++) {
                 for (int s = 0; s < SUBSTREAMS; s++) {
                     io.spead4j.send.Heap heap = new io.spead4j.send.Heap()
-                            .addItem(TIMESTAMP_ID, EPOCH_MILLIS + 10L * i)
+                            .addItem(TIMESTAMP_ID, eventTime(s, i))
                             .addItem(VALUE_ID, value(s, i));
                     out.sendHeap(heap, i + 1, s);
                 }
@@ -172,15 +184,24 @@ class SpeadFlinkJobsTest {
         }
     }
 
-    /** (endpoint, 1, value, 1 if the record's timestamp is not its timestamp item else 0). */
-    private static final class PerHeap extends ProcessFunction<SpeadHeapRecord, Tuple4<String, Long, Long, Long>> {
+    private static long eventTime(int substream, int i) {
+        return EPOCH_MILLIS + substream * 1_000_000L + 10L * i;
+    }
+
+    /**
+     * (endpoint, 1, value, 1 if the record's timestamp is not its timestamp item else 0, 1 if the record is
+     * not ahead of the current watermark else 0, the current watermark).
+     */
+    private static final class PerHeap extends ProcessFunction<SpeadHeapRecord, Tuple6<String, Long, Long, Long, Long, Long>> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public void processElement(SpeadHeapRecord r, Context ctx, Collector<Tuple4<String, Long, Long, Long>> out) {
+        public void processElement(SpeadHeapRecord r, Context ctx, Collector<Tuple6<String, Long, Long, Long, Long, Long>> out) {
             Long ts = ctx.timestamp();
             long wrong = ts != null && ts == r.longValue(TIMESTAMP_ID) ? 0 : 1;
-            out.collect(Tuple4.of(r.endpoint, 1L, r.longValue(VALUE_ID), wrong));
+            long watermark = ctx.timerService().currentWatermark();
+            long late = ts != null && ts > watermark ? 0 : 1;
+            out.collect(Tuple6.of(r.endpoint, 1L, r.longValue(VALUE_ID), wrong, late, watermark));
         }
     }
 
