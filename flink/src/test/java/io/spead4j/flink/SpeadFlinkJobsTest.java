@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple6;
@@ -69,6 +70,8 @@ class SpeadFlinkJobsTest {
     private static volatile CountDownLatch endpointsReady;
     /** The reader (source subtask) that opened each endpoint, by split id. */
     private static final Map<String, Integer> READER_OF = new ConcurrentHashMap<>();
+    /** Heaps the source test's job has processed. */
+    private static final AtomicLong PROCESSED = new AtomicLong();
 
     private static StreamExecutionEnvironment environment() {
         Configuration conf = new Configuration();
@@ -110,6 +113,7 @@ class SpeadFlinkJobsTest {
             endpoints.add(SpeadEndpoint.multicast("239.255.77." + (s + 1), freeUdpPort(), "127.0.0.1"));
         }
         endpointsReady = new CountDownLatch(SUBSTREAMS);
+        PROCESSED.set(0);
         SpeadSource.Builder<SpeadHeapRecord> builder = SpeadSource.builder(SpeadDeserializer.heaps())
                 .timestampItem(TIMESTAMP_ID)
                 .socketBufferSize(SOCKET_BUFFER)
@@ -161,7 +165,26 @@ class SpeadFlinkJobsTest {
         endpointsReady.countDown();
     }
 
-    /** Sends each substream's heaps (value, timestamp), interleaved, then a stop heap on each. */
+    /**
+     * Waits until the job has processed the first half of the heaps, then lets several watermark intervals
+     * pass (a pause, not a timing assertion): every reader's watermark then stands in event time, so the
+     * second half's records see it whatever the machine's load did to the first half's batching.
+     */
+    private static void awaitFirstHalfProcessed() throws InterruptedException {
+        long half = (long) SUBSTREAMS * HEAPS_PER_SUBSTREAM / 2;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (PROCESSED.get() < half) {
+            assertThat(System.nanoTime() < deadline).as("the job processed %d of the first %d heaps in 60 s",
+                    PROCESSED.get(), half).isTrue();
+            Thread.sleep(5);
+        }
+        Thread.sleep(100);
+    }
+
+    /**
+     * Sends each substream's heaps (value, timestamp), interleaved, pausing after the first half until the
+     * job has processed it, then a stop heap on each.
+     */
     private static void send(List<SpeadEndpoint> endpoints) throws Exception {
         List<InetSocketAddress> targets = new ArrayList<>();
         for (SpeadEndpoint e : endpoints) {
@@ -171,6 +194,9 @@ class SpeadFlinkJobsTest {
              UdpStream out = new UdpStream(pool, targets, new StreamConfig().withRate(SOURCE_RATE),
                      UdpStream.DEFAULT_BUFFER_SIZE, 0, LOOPBACK)) {
             for (int i = 0; i < HEAPS_PER_SUBSTREAM; i++) {
+                if (i == HEAPS_PER_SUBSTREAM / 2) {
+                    awaitFirstHalfProcessed();
+                }
                 for (int s = 0; s < SUBSTREAMS; s++) {
                     io.spead4j.send.Heap heap = new io.spead4j.send.Heap()
                             .addItem(TIMESTAMP_ID, eventTime(s, i))
@@ -202,6 +228,7 @@ class SpeadFlinkJobsTest {
             long watermark = ctx.timerService().currentWatermark();
             long late = ts != null && ts > watermark ? 0 : 1;
             out.collect(Tuple6.of(r.endpoint, 1L, r.longValue(VALUE_ID), wrong, late, watermark));
+            PROCESSED.incrementAndGet();
         }
     }
 
