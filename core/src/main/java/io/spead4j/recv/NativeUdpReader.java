@@ -227,6 +227,7 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
                     LOG.debug("dropped packet due to truncation");
                     continue;
                 }
+                b.source = datagrams.sourceIpv4Key(i); // PacketSource's IPv4 form; other sources unknown (-1)
                 int segment = datagrams.segmentSize(i);
                 long offset = datagrams.offset(i);
                 if (segment <= 0) {
