@@ -207,6 +207,38 @@ public final class UdpReceiveBatch implements AutoCloseable {
         return (Integer.toUnsignedLong(address) << 16) | port;
     }
 
+    /**
+     * Whether datagram {@code i} came from an IPv6 address that is not IPv4-mapped (then
+     * {@link #sourceIpv4Key(int)} is -1 and {@link #sourceIpv6High}, {@link #sourceIpv6Low} and
+     * {@link #sourceIpv6PortScope} identify it).
+     *
+     * @param i datagram index, below {@link #count()}
+     * @return true for such a sender
+     */
+    public boolean isIpv6Source(int i) {
+        Objects.checkIndex(i, count);
+        return (names.get(JAVA_SHORT, (long) i * SockAddr.SIZE) & 0xFFFF) == Libc.AF_INET6 && sourceIpv4Key(i) < 0;
+    }
+
+    /** @return the first 8 bytes of datagram {@code i}'s IPv6 source address (raw) @param i datagram index */
+    public long sourceIpv6High(int i) {
+        Objects.checkIndex(i, count);
+        return names.get(JAVA_LONG, (long) i * SockAddr.SIZE + 8);
+    }
+
+    /** @return the last 8 bytes of datagram {@code i}'s IPv6 source address (raw) @param i datagram index */
+    public long sourceIpv6Low(int i) {
+        Objects.checkIndex(i, count);
+        return names.get(JAVA_LONG, (long) i * SockAddr.SIZE + 16);
+    }
+
+    /** @return datagram {@code i}'s IPv6 source port (low 16 bits) and scope id (high 32 bits) @param i index */
+    public long sourceIpv6PortScope(int i) {
+        Objects.checkIndex(i, count);
+        long at = (long) i * SockAddr.SIZE;
+        return ((long) names.get(JAVA_INT, at + 24) << 32) | (names.get(BE_SHORT, at + 2) & 0xFFFF);
+    }
+
     /** Frees the memory; the batch must not be used afterwards (nor concurrently with this). */
     @Override
     public void close() {

@@ -88,6 +88,8 @@ final class PacketSource {
         /** Most sources kept. */
         static final int CAPACITY = 64;
         private final InetSocketAddress[] entries = new InetSocketAddress[CAPACITY];
+        /** For the native reader: each entry's raw IPv6 address (two longs) and port/scope, or zeros. */
+        private final long[] raw = new long[3 * CAPACITY];
         private volatile int size;
 
         /**
@@ -103,10 +105,45 @@ final class PacketSource {
                     return TABLE_BASE + i;
                 }
             }
-            if (n == CAPACITY) {
+            return add(address, 0, 0, 0);
+        }
+
+        /**
+         * Finds a source by its raw IPv6 form (the native reader), with no allocation.
+         *
+         * @param high first 8 address bytes
+         * @param low last 8 address bytes
+         * @param portScope port and scope id
+         * @return its key, or {@link #UNKNOWN} if it was not seen yet
+         */
+        long find(long high, long low, long portScope) {
+            int n = size;
+            for (int i = 0; i < n; i++) {
+                if (raw[3 * i] == high && raw[3 * i + 1] == low && raw[3 * i + 2] == portScope) {
+                    return TABLE_BASE + i;
+                }
+            }
+            return UNKNOWN;
+        }
+
+        /**
+         * Adds a source seen for the first time.
+         *
+         * @param address its address object (allocated once per source)
+         * @param high first 8 raw address bytes (for {@link #find}), or 0
+         * @param low last 8 raw address bytes, or 0
+         * @param portScope raw port and scope, or 0
+         * @return its key, or {@link #UNKNOWN} if the table is full
+         */
+        long add(InetSocketAddress address, long high, long low, long portScope) {
+            int n = size;
+            if (n == CAPACITY || address == null) {
                 return UNKNOWN;
             }
             entries[n] = address;
+            raw[3 * n] = high;
+            raw[3 * n + 1] = low;
+            raw[3 * n + 2] = portScope;
             size = n + 1;
             return TABLE_BASE + n;
         }

@@ -131,7 +131,7 @@ final class UdpReader extends Reader {
             for (int i = 0; i < n && !b.isStopped(); i++) {
                 int length = lengths[i];
                 if (length > maxSize) {
-                    LOG.debug("dropped packet due to truncation");
+                    b.rejects.reject("dropped packet due to truncation (datagram longer than maxSize)");
                 } else if (length > 0) {
                     b.source = sources[i];
                     stream.addPacket(b, memory, (long) i * slotSize, length, true);
