@@ -57,6 +57,14 @@ public final class PcapFrame {
         return originalLength;
     }
 
+    /**
+     * @return true if the capture kept fewer bytes than the frame had on the wire ({@code caplen < len}): only
+     *     {@link #capturedLength()} bytes may be read
+     */
+    public boolean isTruncated() {
+        return capturedLength < originalLength;
+    }
+
     /** @return the link-layer header type (see {@link #LINKTYPE_ETHERNET}, {@link #LINKTYPE_LINUX_SLL}) */
     public int linkType() {
         return linkType;

@@ -37,6 +37,7 @@ public final class UdpFrameDecoder {
     private int destinationPort;
     private long payloadOffset;
     private int payloadLength;
+    private int wirePayloadLength;
 
     /** Creates a decoder. */
     public UdpFrameDecoder() {
@@ -82,6 +83,31 @@ public final class UdpFrameDecoder {
     }
 
     /**
+     * Decodes as much of a frame as was captured, for tools that show truncated frames
+     * ({@code spead4j dump --decode}): the headers must have been captured, the lengths they state are checked
+     * against the frame's original length, and {@link #payloadLength()} is then only the payload bytes
+     * present (never more than were captured), {@link #wirePayloadLength()} what the datagram had. Receive
+     * streams use {@link #decode(PcapFrame)}, which rejects truncated frames as spead2 does.
+     *
+     * @param frame the frame
+     * @return {@link FrameReject#OK} (check {@link #isTruncated()}) or why no payload was found
+     */
+    public FrameReject decodeCaptured(PcapFrame frame) {
+        int captured = Math.min(frame.capturedLength(), frame.originalLength());
+        return decode(frame.linkType(), frame.segment(), frame.offset(), frame.originalLength(), captured);
+    }
+
+    /** @return true if the last decoded datagram has fewer payload bytes than it had on the wire */
+    public boolean isTruncated() {
+        return status == FrameReject.OK && payloadLength < wirePayloadLength;
+    }
+
+    /** @return the UDP payload length the datagram had on the wire (the UDP length minus 8) */
+    public int wirePayloadLength() {
+        return wirePayloadLength;
+    }
+
+    /**
      * Decodes a complete (untruncated) frame.
      *
      * @param linkType Ethernet (1) or Linux SLL (113)
@@ -91,6 +117,11 @@ public final class UdpFrameDecoder {
      * @return {@link FrameReject#OK} or why no payload was found
      */
     public FrameReject decode(int linkType, MemorySegment segment, long offset, int length) {
+        return decode(linkType, segment, offset, length, length);
+    }
+
+    /** Decodes a frame of {@code length} bytes on the wire of which the first {@code captured} are present. */
+    private FrameReject decode(int linkType, MemorySegment segment, long offset, int length, int captured) {
         this.segment = segment;
         int linkHeader;
         if (linkType == PcapFrame.LINKTYPE_ETHERNET) {
@@ -102,6 +133,9 @@ public final class UdpFrameDecoder {
         }
         if (length < linkHeader + IPV4_MIN_HEADER) {
             return reject(FrameReject.TOO_SHORT);
+        }
+        if (captured < linkHeader + IPV4_MIN_HEADER) {
+            return reject(FrameReject.TRUNCATED); // only with captured < length
         }
         if (Short.toUnsignedInt(segment.get(BE_SHORT, offset + linkHeader - 2)) != ETHERTYPE_IPV4) {
             return reject(FrameReject.NOT_IPV4);
@@ -122,6 +156,7 @@ public final class UdpFrameDecoder {
         if (headerLength < IPV4_MIN_HEADER) {
             return reject(FrameReject.BAD_IP_HEADER_LENGTH);
         }
+
         int totalLength = Short.toUnsignedInt(segment.get(BE_SHORT, ip + 2));
         if (totalLength > ipAvailable || totalLength < headerLength) {
             return reject(FrameReject.BAD_IP_TOTAL_LENGTH);
@@ -129,6 +164,9 @@ public final class UdpFrameDecoder {
         int udpAvailable = totalLength - headerLength;
         if (udpAvailable < UDP_HEADER) {
             return reject(FrameReject.UDP_TOO_SHORT);
+        }
+        if (captured < linkHeader + headerLength + UDP_HEADER) {
+            return reject(FrameReject.TRUNCATED); // only with captured < length: the UDP header is within length
         }
         long udp = ip + headerLength;
         int udpLength = Short.toUnsignedInt(segment.get(BE_SHORT, udp + 4));
@@ -140,7 +178,8 @@ public final class UdpFrameDecoder {
         sourcePort = Short.toUnsignedInt(segment.get(BE_SHORT, udp));
         destinationPort = Short.toUnsignedInt(segment.get(BE_SHORT, udp + 2));
         payloadOffset = udp + UDP_HEADER;
-        payloadLength = udpLength - UDP_HEADER;
+        wirePayloadLength = udpLength - UDP_HEADER;
+        payloadLength = (int) Math.min(wirePayloadLength, captured - (payloadOffset - offset));
         status = FrameReject.OK;
         return FrameReject.OK;
     }
@@ -148,6 +187,7 @@ public final class UdpFrameDecoder {
     private FrameReject reject(FrameReject why) {
         status = why;
         payloadLength = 0;
+        wirePayloadLength = 0;
         return why;
     }
 

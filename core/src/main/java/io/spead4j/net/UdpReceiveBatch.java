@@ -3,10 +3,12 @@ package io.spead4j.net;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
 import java.util.Objects;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The reusable memory of {@link NativeUdpSocket#receiveBatch}: one slab of {@code capacity} slots of
@@ -34,6 +36,10 @@ public final class UdpReceiveBatch implements AutoCloseable {
     private final MemorySegment data;
     final MemorySegment headers;
     private final MemorySegment names;
+    private static final java.lang.foreign.ValueLayout.OfShort BE_SHORT =
+            java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final java.lang.foreign.ValueLayout.OfInt BE_INT =
+            java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private final MemorySegment control;
     private int count;
     /** Whether the last receive took fewer than {@link #capacity} datagrams (the queue ran dry). */
@@ -197,6 +203,62 @@ public final class UdpReceiveBatch implements AutoCloseable {
     public InetSocketAddress source(int i) {
         Objects.checkIndex(i, count);
         return SockAddr.read(names.asSlice((long) i * SockAddr.SIZE, SockAddr.SIZE));
+    }
+
+    /**
+     * The sender of datagram {@code i} in compact form, with no allocation: an IPv4 address (or an IPv4-mapped
+     * IPv6 one) and port as {@code address << 16 | port}; -1 for any other source.
+     *
+     * @param i datagram index, below {@link #count()}
+     * @return the key, or -1
+     */
+    public long sourceIpv4Key(int i) {
+        Objects.checkIndex(i, count);
+        long at = (long) i * SockAddr.SIZE;
+        int family = names.get(JAVA_SHORT, at) & 0xFFFF;
+        int port = names.get(BE_SHORT, at + 2) & 0xFFFF;
+        int address;
+        if (family == Libc.AF_INET) {
+            address = names.get(BE_INT, at + 4);
+        } else if (family == Libc.AF_INET6 && names.get(JAVA_LONG, at + 8) == 0
+                && names.get(BE_INT, at + 16) == 0xFFFF) {
+            address = names.get(BE_INT, at + 20);
+        } else {
+            return -1;
+        }
+        return (Integer.toUnsignedLong(address) << 16) | port;
+    }
+
+    /**
+     * Whether datagram {@code i} came from an IPv6 address that is not IPv4-mapped (then
+     * {@link #sourceIpv4Key(int)} is -1 and {@link #sourceIpv6High}, {@link #sourceIpv6Low} and
+     * {@link #sourceIpv6PortScope} identify it).
+     *
+     * @param i datagram index, below {@link #count()}
+     * @return true for such a sender
+     */
+    public boolean isIpv6Source(int i) {
+        Objects.checkIndex(i, count);
+        return (names.get(JAVA_SHORT, (long) i * SockAddr.SIZE) & 0xFFFF) == Libc.AF_INET6 && sourceIpv4Key(i) < 0;
+    }
+
+    /** @return the first 8 bytes of datagram {@code i}'s IPv6 source address (raw) @param i datagram index */
+    public long sourceIpv6High(int i) {
+        Objects.checkIndex(i, count);
+        return names.get(JAVA_LONG, (long) i * SockAddr.SIZE + 8);
+    }
+
+    /** @return the last 8 bytes of datagram {@code i}'s IPv6 source address (raw) @param i datagram index */
+    public long sourceIpv6Low(int i) {
+        Objects.checkIndex(i, count);
+        return names.get(JAVA_LONG, (long) i * SockAddr.SIZE + 16);
+    }
+
+    /** @return datagram {@code i}'s IPv6 source port (low 16 bits) and scope id (high 32 bits) @param i index */
+    public long sourceIpv6PortScope(int i) {
+        Objects.checkIndex(i, count);
+        long at = (long) i * SockAddr.SIZE;
+        return ((long) names.get(JAVA_INT, at + 24) << 32) | (names.get(BE_SHORT, at + 2) & 0xFFFF);
     }
 
     /** Frees the memory; the batch must not be used afterwards (nor concurrently with this). */

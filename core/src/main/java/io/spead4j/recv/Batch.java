@@ -14,6 +14,13 @@ final class Batch {
     final PacketDecoder decoder = new PacketDecoder();
     /** The reader's rate-limited log of rejected packets (its first few at debug, then only counted). */
     final RejectLog rejects = new RejectLog(LoggerFactory.getLogger(StreamBase.class), "stream reader");
+    /**
+     * Where the next packet comes from ({@link PacketSource}): set by readers that know it before they offer
+     * each packet; {@link PacketSource#UNKNOWN} otherwise.
+     */
+    long source = PacketSource.UNKNOWN;
+    /** The reader's table of non-IPv4 sources, or null. */
+    PacketSource.Table sources;
     long packets;
     long completeHeaps;
     long evicted;

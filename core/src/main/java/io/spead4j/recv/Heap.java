@@ -26,16 +26,32 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Heap extends HeapBase implements DecodedHeap {
     private final AtomicReference<MemorySegment> payload;
     private final MemoryAllocator allocator;
+    private final long payloadLength;
 
     private Heap(LiveHeap heap, int bugCompat, MemorySegment payload) {
         super(heap, bugCompat, true, payload);
         this.payload = new AtomicReference<>(payload);
         this.allocator = heap.allocator();
+        long length = heap.heapLength() >= 0 ? heap.heapLength() : heap.receivedLength();
+        this.payloadLength = payload == null ? 0 : Math.min(length, payload.byteSize());
     }
 
     /** Freezes a contiguous live heap, taking over its payload. */
     static Heap freeze(LiveHeap heap, int bugCompat) {
         return new Heap(heap, bugCompat, heap.takePayload());
+    }
+
+    /**
+     * The heap's whole payload, as received: what its packets carried after their item pointers, placed at
+     * their payload offsets (addressed items are slices of it). Useful for hardware whose data is not
+     * described by addressed items (the SKA-Low SPS v1 station beam sends its samples after an immediate
+     * 0x3300). A read-only view, valid until {@link #release()}.
+     *
+     * @return the payload (empty if the heap has none or was released)
+     */
+    public MemorySegment payload() {
+        MemorySegment p = payload.get();
+        return p == null ? MemorySegment.ofArray(new byte[0]) : p.asSlice(0, payloadLength).asReadOnly();
     }
 
     /** @return true: a {@code Heap} is always contiguous */

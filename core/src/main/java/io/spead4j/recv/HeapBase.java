@@ -6,9 +6,11 @@ import io.spead4j.Spead;
 import io.spead4j.wire.ItemPointer;
 
 import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A heap handed over by a receive stream, spead2's {@code heap_base}: either a contiguous {@link Heap} or an
@@ -21,11 +23,27 @@ public abstract sealed class HeapBase permits Heap, IncompleteHeap {
     private final long cnt;
     private final Flavour flavour;
     private final List<RawItem> items;
+    private final long sourceKey;
+    private final PacketSource.Table sourceTable;
 
     HeapBase(LiveHeap heap, int bugCompat, boolean keepAddressed, MemorySegment payload) {
         this.cnt = heap.cnt();
         this.flavour = new Flavour(heap.addressBits(), bugCompat);
         this.items = extractItems(heap, keepAddressed, payload);
+        this.sourceKey = heap.sourceKey();
+        this.sourceTable = heap.sourceTable();
+    }
+
+    /**
+     * The address the heap's first packet came from, where the reader knows it: UDP readers and pcap/pcapng
+     * file readers do (the capture's IPv4 source); inproc, TCP and buffer readers do not. With
+     * {@link StreamConfig#heapsPerSource()} every packet of the heap came from there. The address object is
+     * built on each call.
+     *
+     * @return the sender's address and port, or empty if unknown
+     */
+    public final Optional<InetSocketAddress> source() {
+        return PacketSource.address(sourceKey, sourceTable);
     }
 
     /** @return the heap counter */

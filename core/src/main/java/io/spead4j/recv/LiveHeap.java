@@ -47,6 +47,8 @@ final class LiveHeap {
     private int seenSize;
     private boolean seenZero;
     private PayloadRanges ranges;
+    private long sourceKey = PacketSource.UNKNOWN;
+    private PacketSource.Table sourceTable;
 
     /**
      * Creates a live heap whose payload memory comes from an allocator, grown as packets state or imply a
@@ -135,6 +137,27 @@ final class LiveHeap {
         if (ranges != null) {
             ranges.clear();
         }
+    }
+
+    /**
+     * Records where the heap's first packet came from (set by the packet step when it creates the heap).
+     *
+     * @param key the {@link PacketSource} key
+     * @param table the reader's table of non-IPv4 sources, or null
+     */
+    void source(long key, PacketSource.Table table) {
+        sourceKey = key;
+        sourceTable = table;
+    }
+
+    /** @return the {@link PacketSource} key of the heap's first packet */
+    long sourceKey() {
+        return sourceKey;
+    }
+
+    /** @return the table that resolves {@link #sourceKey()}, or null */
+    PacketSource.Table sourceTable() {
+        return sourceTable;
     }
 
     /** @return the sink of a heap created {@link #intoSink into a sink}, else null */

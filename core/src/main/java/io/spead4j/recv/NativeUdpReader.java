@@ -55,6 +55,8 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
     private final boolean gro;
     /** Allocated when the reader starts (a reader that never runs holds no native memory). */
     private UdpReceiveBatch datagrams;
+    /** The IPv6 senders seen, for {@link PacketSource}. */
+    private final PacketSource.Table sources = new PacketSource.Table();
     /** The loop serving this reader, or null when it runs on a thread of its own. */
     private volatile EventLoop loop;
     // loop thread only
@@ -226,14 +228,16 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
     /** Offers received datagrams (coalesced ones split back) as one batch. @return true if the stream stopped */
     private boolean deliver(int n) {
         Batch b = stream.beginBatch(batch);
+        b.sources = sources;
         try {
             for (int i = 0; i < n && !b.isStopped(); i++) {
                 int length = datagrams.length(i);
                 if (datagrams.truncated(i)) {
                     b.drop(DropReason.LENGTH_MISMATCH);
-                    LOG.debug("dropped packet due to truncation");
+                    b.rejects.reject("dropped packet due to truncation (datagram longer than maxSize)");
                     continue;
                 }
+                b.source = source(i);
                 int segment = datagrams.segmentSize(i);
                 long offset = datagrams.offset(i);
                 if (segment <= 0) {
@@ -257,10 +261,26 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
         return b.isStopped();
     }
 
+    /**
+     * The {@link PacketSource} of datagram {@code i}: its IPv4 form, or an IPv6 sender's index in the reader's
+     * table (an address object is made only the first time a sender is seen).
+     */
+    private long source(int i) {
+        long key = datagrams.sourceIpv4Key(i);
+        if (key >= 0 || !datagrams.isIpv6Source(i)) {
+            return key;
+        }
+        long high = datagrams.sourceIpv6High(i);
+        long low = datagrams.sourceIpv6Low(i);
+        long portScope = datagrams.sourceIpv6PortScope(i);
+        key = sources.find(high, low, portScope);
+        return key >= 0 ? key : sources.add(datagrams.source(i), high, low, portScope);
+    }
+
     private void offer(Batch b, long offset, int length) {
         if (length > maxSize) {
             b.drop(DropReason.LENGTH_MISMATCH);
-            LOG.debug("dropped packet due to truncation");
+            b.rejects.reject("dropped packet due to truncation (datagram longer than maxSize)");
         } else if (length > 0) {
             stream.addPacket(b, datagrams.data(), offset, length, true);
         }

@@ -74,6 +74,11 @@ final class PacketStep {
     private final boolean allowOutOfOrder;
     private final boolean allowUnsized;
     private final boolean stopOnStopItem;
+    /** Decoder leniency for datagrams, and for byte streams (no payload length from the datagram). */
+    private final int datagramLeniency;
+    private final int streamLeniency;
+    /** Live heaps are keyed by (source, cnt) ({@link StreamConfig#heapsPerSource()}). */
+    private final boolean perSource;
 
     private final LiveHeap[] slots;
     private final int[] chainNext;
@@ -119,6 +124,9 @@ final class PacketStep {
         this.allowOutOfOrder = config.allowOutOfOrder();
         this.allowUnsized = config.allowUnsizedHeaps();
         this.stopOnStopItem = config.stopOnStopItem();
+        this.datagramLeniency = config.decoderLeniency();
+        this.streamLeniency = datagramLeniency & ~PacketDecoder.PAYLOAD_LENGTH_FROM_DATAGRAM;
+        this.perSource = config.heapsPerSource();
         int total = maxHeaps * substreamCount;
         this.slots = new LiveHeap[total];
         this.chainNext = new int[total];
@@ -189,7 +197,7 @@ final class PacketStep {
      */
     long addPacket(Batch batch, MemorySegment segment, long offset, long length, boolean requireExactSize) {
         PacketDecoder decoder = batch.decoder;
-        long size = decoder.decode(segment, offset, length);
+        long size = decoder.decode(segment, offset, length, requireExactSize ? datagramLeniency : streamLeniency);
         if (size == 0) {
             batch.drop(DropReason.of(decoder.status()));
             batch.rejects.reject(decoder.status().message());
@@ -235,14 +243,15 @@ final class PacketStep {
             return false;
         }
         long cnt = p.heapCnt();
-        int bucket = (int) ((cnt * FIBONACCI) >>> bucketShift);
+        long source = perSource ? batch.source : PacketSource.UNKNOWN;
+        int bucket = bucket(cnt, source);
         int slot = -1;
         if (heapLength >= 0 && p.payloadLength() == heapLength) {
             batch.singlePacketHeaps++;
         } else {
             int dist = 1;
             for (int e = buckets[bucket]; e >= 0; e = chainNext[e], dist++) {
-                if (slots[e].cnt() == cnt) {
+                if (slots[e].cnt() == cnt && (!perSource || slots[e].sourceKey() == source)) {
                     slot = e;
                     break;
                 }
@@ -277,6 +286,7 @@ final class PacketStep {
             if (created == null) {
                 return false; // the sink rejected the heap (and counts it)
             }
+            created.source(batch.source, batch.sources);
             slots[slot] = created;
             chainNext[slot] = buckets[bucket];
             buckets[bucket] = slot;
@@ -326,9 +336,15 @@ final class PacketStep {
         return result == LiveHeap.ACCEPTED;
     }
 
+    /** The hash bucket of a heap: of its cnt alone, as before, unless heaps are keyed per source. */
+    private int bucket(long cnt, long source) {
+        long key = perSource ? cnt ^ (source * 0xC2B2AE3D27D4EB4FL) : cnt;
+        return (int) ((key * FIBONACCI) >>> bucketShift);
+    }
+
     private void unlink(int slot) {
         LiveHeap heap = slots[slot];
-        int bucket = (int) ((heap.cnt() * FIBONACCI) >>> bucketShift);
+        int bucket = bucket(heap.cnt(), perSource ? heap.sourceKey() : PacketSource.UNKNOWN);
         if (buckets[bucket] == slot) {
             buckets[bucket] = chainNext[slot];
         } else {

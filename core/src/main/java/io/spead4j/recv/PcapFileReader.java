@@ -37,12 +37,14 @@ final class PcapFileReader extends Reader {
     private long warnedSeen;
     private long sizeMismatches;
     private final long[] decodeRejects = new long[DecodeStatus.values().length];
+    private final int leniency;
 
     PcapFileReader(StreamBase stream, UdpPcapReader file, String name) {
         super(stream);
         this.file = file;
         this.name = name;
         this.rejects = new RejectLog(LOG, name);
+        this.leniency = stream.config().decoderLeniency();
     }
 
     @Override
@@ -89,7 +91,7 @@ final class PcapFileReader extends Reader {
     private void offer(Batch b, UdpFrameDecoder datagram) {
         PacketDecoder decoder = b.decoder;
         int length = datagram.payloadLength();
-        long size = decoder.decode(datagram.segment(), datagram.payloadOffset(), length);
+        long size = decoder.decode(datagram.segment(), datagram.payloadOffset(), length, leniency);
         if (size == 0) {
             decodeRejects[decoder.status().ordinal()]++;
             b.drop(DropReason.of(decoder.status()));
@@ -101,6 +103,7 @@ final class PcapFileReader extends Reader {
                 rejects.detail("packet size " + size + " does not match the datagram's " + length + " bytes");
             }
         } else {
+            b.source = PacketSource.ipv4(datagram.sourceAddress(), datagram.sourcePort());
             stream.processPacket(b, decoder);
         }
     }

@@ -3,6 +3,8 @@ package io.spead4j.recv;
 import io.spead4j.BugCompat;
 import io.spead4j.MemoryAllocator;
 
+import io.spead4j.wire.PacketDecoder;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -70,17 +72,22 @@ public final class StreamConfig {
     private final boolean explicitStart;
     private final long maxHeapSize;
     private final List<StreamStatConfig> stats;
+    /** The {@link PacketDecoder} leniency bits, and {@link #HEAPS_PER_SOURCE}. */
+    private final int leniency;
+
+    /** Leniency bit of the packet step (above the decoder's bits): live heaps are keyed by source and cnt. */
+    static final int HEAPS_PER_SOURCE = 1 << 16;
 
     /** Creates the default configuration (spead2's defaults, 128 MiB heap cap). */
     public StreamConfig() {
         this(DEFAULT_MAX_HEAPS, 1, 0, MemcpyFunction.STD, MemoryAllocator.plain(), true, true, false, 0, false,
-                DEFAULT_MAX_HEAP_SIZE, CORE_STATS);
+                DEFAULT_MAX_HEAP_SIZE, CORE_STATS, 0);
     }
 
     private StreamConfig(int maxHeaps, int substreams, int bugCompat, MemcpyFunction memcpy,
                          MemoryAllocator memoryAllocator, boolean stopOnStopItem, boolean allowUnsizedHeaps,
                          boolean allowOutOfOrder, long streamId, boolean explicitStart, long maxHeapSize,
-                         List<StreamStatConfig> stats) {
+                         List<StreamStatConfig> stats, int leniency) {
         if (maxHeaps < 1) {
             throw new IllegalArgumentException("maxHeaps cannot be 0 (got " + maxHeaps + ")");
         }
@@ -105,6 +112,7 @@ public final class StreamConfig {
         this.explicitStart = explicitStart;
         this.maxHeapSize = maxHeapSize;
         this.stats = stats;
+        this.leniency = leniency;
     }
 
     /** @return maximum number of live heaps per substream */
@@ -174,67 +182,182 @@ public final class StreamConfig {
     /** @return a copy with another number of live heaps per substream @param value at least 1 */
     public StreamConfig withMaxHeaps(int value) {
         return new StreamConfig(value, substreams, bugCompat, memcpy, memoryAllocator, stopOnStopItem,
-                allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats);
+                allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats, leniency);
     }
 
     /** @return a copy with another number of substreams @param value at least 1 */
     public StreamConfig withSubstreams(int value) {
         return new StreamConfig(maxHeaps, value, bugCompat, memcpy, memoryAllocator, stopOnStopItem,
-                allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats);
+                allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats, leniency);
     }
 
     /** @return a copy with another bug-compat mask @param value bits within 0x7 */
     public StreamConfig withBugCompat(int value) {
         return new StreamConfig(maxHeaps, substreams, value, memcpy, memoryAllocator, stopOnStopItem,
-                allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats);
+                allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats, leniency);
     }
 
     /** @return a copy with another copy function @param value the function */
     public StreamConfig withMemcpy(MemcpyFunction value) {
         return new StreamConfig(maxHeaps, substreams, bugCompat, value, memoryAllocator, stopOnStopItem,
-                allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats);
+                allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats, leniency);
     }
 
     /** @return a copy with another allocator @param value the allocator */
     public StreamConfig withMemoryAllocator(MemoryAllocator value) {
         return new StreamConfig(maxHeaps, substreams, bugCompat, memcpy, value, stopOnStopItem,
-                allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats);
+                allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats, leniency);
     }
 
     /** @return a copy with another stop-on-stop-item setting @param value the setting */
     public StreamConfig withStopOnStopItem(boolean value) {
         return new StreamConfig(maxHeaps, substreams, bugCompat, memcpy, memoryAllocator, value,
-                allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats);
+                allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats, leniency);
     }
 
     /** @return a copy with another unsized-heap setting @param value the setting */
     public StreamConfig withAllowUnsizedHeaps(boolean value) {
         return new StreamConfig(maxHeaps, substreams, bugCompat, memcpy, memoryAllocator, stopOnStopItem,
-                value, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats);
+                value, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats, leniency);
     }
 
     /** @return a copy with another out-of-order setting @param value the setting */
     public StreamConfig withAllowOutOfOrder(boolean value) {
         return new StreamConfig(maxHeaps, substreams, bugCompat, memcpy, memoryAllocator, stopOnStopItem,
-                allowUnsizedHeaps, value, streamId, explicitStart, maxHeapSize, stats);
+                allowUnsizedHeaps, value, streamId, explicitStart, maxHeapSize, stats, leniency);
     }
 
     /** @return a copy with another stream id @param value the id */
     public StreamConfig withStreamId(long value) {
         return new StreamConfig(maxHeaps, substreams, bugCompat, memcpy, memoryAllocator, stopOnStopItem,
-                allowUnsizedHeaps, allowOutOfOrder, value, explicitStart, maxHeapSize, stats);
+                allowUnsizedHeaps, allowOutOfOrder, value, explicitStart, maxHeapSize, stats, leniency);
     }
 
     /** @return a copy with another explicit-start setting @param value the setting */
     public StreamConfig withExplicitStart(boolean value) {
         return new StreamConfig(maxHeaps, substreams, bugCompat, memcpy, memoryAllocator, stopOnStopItem,
-                allowUnsizedHeaps, allowOutOfOrder, streamId, value, maxHeapSize, stats);
+                allowUnsizedHeaps, allowOutOfOrder, streamId, value, maxHeapSize, stats, leniency);
     }
 
     /** @return a copy with another heap size cap (spead4j only) @param value bytes, at least 0 */
     public StreamConfig withMaxHeapSize(long value) {
         return new StreamConfig(maxHeaps, substreams, bugCompat, memcpy, memoryAllocator, stopOnStopItem,
-                allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, value, stats);
+                allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, value, stats, leniency);
+    }
+
+    // ------------------------------------------------------------------------------- hardware that bends SPEAD
+
+    /**
+     * Whether a packet without a PAYLOAD_OFFSET item (0x3) is taken to have offset 0. Off by default (spead2
+     * drops such packets: "does not have required items"). Needed for SKA-Low's tile processing modules
+     * (TPM firmware, integrated channel and beam data) and station beamformers (SPS v1/v2/v3 station beams),
+     * which send no payload offset.
+     *
+     * @return the setting
+     */
+    public boolean missingPayloadOffsetIsZero() {
+        return (leniency & PacketDecoder.MISSING_PAYLOAD_OFFSET_IS_ZERO) != 0;
+    }
+
+    /**
+     * Returns a copy with another {@link #missingPayloadOffsetIsZero()} setting.
+     *
+     * @param value the setting
+     * @return the new configuration
+     */
+    public StreamConfig withMissingPayloadOffsetIsZero(boolean value) {
+        return withLeniencyBit(PacketDecoder.MISSING_PAYLOAD_OFFSET_IS_ZERO, value);
+    }
+
+    /**
+     * Whether a packet without a HEAP_LENGTH item (0x2) and with payload offset 0 is a whole heap (its heap
+     * length is its payload length, so it completes at once). Off by default (spead2 then treats the heap as
+     * unsized and completes it only when evicted or flushed). Needed for SKA-Low's tile processing modules
+     * (TPMs) and station beamformers (SPS), which send every heap as one packet without a heap size.
+     *
+     * @return the setting
+     */
+    public boolean missingHeapLengthIsPacket() {
+        return (leniency & PacketDecoder.MISSING_HEAP_LENGTH_IS_PACKET) != 0;
+    }
+
+    /**
+     * Returns a copy with another {@link #missingHeapLengthIsPacket()} setting.
+     *
+     * @param value the setting
+     * @return the new configuration
+     */
+    public StreamConfig withMissingHeapLengthIsPacket(boolean value) {
+        return withLeniencyBit(PacketDecoder.MISSING_HEAP_LENGTH_IS_PACKET, value);
+    }
+
+    /**
+     * Whether a datagram whose PAYLOAD_LENGTH item (0x4) is 0, or missing, while bytes follow its item
+     * pointers takes those bytes as its payload. Off by default (spead2 then reads a 0-byte payload and drops
+     * the datagram because its size does not match). Applies to datagram readers (UDP, pcap, inproc), whose
+     * packet end is known, not to byte streams (TCP, buffers). Needed for SKA-Low's station beamformer
+     * format SPS v1 ("LFAA"), whose payload length item is 0 although 8 KiB of samples follow.
+     *
+     * @return the setting
+     */
+    public boolean payloadLengthFromDatagram() {
+        return (leniency & PacketDecoder.PAYLOAD_LENGTH_FROM_DATAGRAM) != 0;
+    }
+
+    /**
+     * Returns a copy with another {@link #payloadLengthFromDatagram()} setting.
+     *
+     * @param value the setting
+     * @return the new configuration
+     */
+    public StreamConfig withPayloadLengthFromDatagram(boolean value) {
+        return withLeniencyBit(PacketDecoder.PAYLOAD_LENGTH_FROM_DATAGRAM, value);
+    }
+
+    /**
+     * Whether live heaps are keyed by (source address, heap cnt) rather than by heap cnt alone, so that equal
+     * cnts from different senders never merge into one heap. Applies to readers that know each packet's
+     * source (UDP, pcap/pcapng files); packets of other readers have an unknown source, which is one key of its
+     * own. Off by default (spead2 keys by cnt only). Needed for SKA-Low, whose tile processing modules (16
+     * tiles per station) and station beamformers send the same heap cnt from every sender.
+     *
+     * @return the setting
+     */
+    public boolean heapsPerSource() {
+        return (leniency & HEAPS_PER_SOURCE) != 0;
+    }
+
+    /**
+     * Returns a copy with another {@link #heapsPerSource()} setting.
+     *
+     * @param value the setting
+     * @return the new configuration
+     */
+    public StreamConfig withHeapsPerSource(boolean value) {
+        return withLeniencyBit(HEAPS_PER_SOURCE, value);
+    }
+
+    /**
+     * Returns a copy with every option for hardware that bends SPEAD on or off:
+     * {@link #withMissingPayloadOffsetIsZero}, {@link #withMissingHeapLengthIsPacket},
+     * {@link #withPayloadLengthFromDatagram} and {@link #withHeapsPerSource}.
+     *
+     * @param value on or off
+     * @return the new configuration
+     */
+    public StreamConfig withLenientHardware(boolean value) {
+        return withLeniencyBit(PacketDecoder.ALL_LENIENCY | HEAPS_PER_SOURCE, value);
+    }
+
+    /** @return the decoder leniency bits ({@link PacketDecoder#decode(java.lang.foreign.MemorySegment, long, long, int)}) */
+    int decoderLeniency() {
+        return leniency & PacketDecoder.ALL_LENIENCY;
+    }
+
+    private StreamConfig withLeniencyBit(int bit, boolean value) {
+        int leniency = value ? this.leniency | bit : this.leniency & ~bit;
+        return new StreamConfig(maxHeaps, substreams, bugCompat, memcpy, memoryAllocator, stopOnStopItem,
+                allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats, leniency);
     }
 
     /**
@@ -253,7 +376,7 @@ public final class StreamConfig {
         List<StreamStatConfig> copy = new ArrayList<>(stats);
         copy.add(stat);
         return new StreamConfig(maxHeaps, substreams, bugCompat, memcpy, memoryAllocator, stopOnStopItem,
-                allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, List.copyOf(copy));
+                allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, List.copyOf(copy), leniency);
     }
 
     /** @return a copy with one more {@link StreamStatConfig.Mode#COUNTER} statistic @param name its name */
@@ -296,6 +419,7 @@ public final class StreamConfig {
                 + ", memcpy=" + memcpy + ", memoryAllocator=" + memoryAllocator + ", stopOnStopItem=" + stopOnStopItem
                 + ", allowUnsizedHeaps=" + allowUnsizedHeaps + ", allowOutOfOrder=" + allowOutOfOrder
                 + ", streamId=" + streamId + ", explicitStart=" + explicitStart + ", maxHeapSize=" + maxHeapSize
-                + ", stats=" + stats.size() + ")";
+                + ", stats=" + stats.size() + (leniency == 0 ? "" : ", leniency=0x" + Integer.toHexString(leniency))
+                + ")";
     }
 }

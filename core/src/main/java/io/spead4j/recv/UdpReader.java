@@ -35,6 +35,9 @@ final class UdpReader extends Reader {
     private final ByteBuffer[] slots;
     private final int slotSize;
     private final int[] lengths = new int[BATCH];
+    /** The {@link PacketSource} of each received datagram. */
+    private final long[] sources = new long[BATCH];
+    private final PacketSource.Table sourceTable = new PacketSource.Table();
     private volatile Selector selector;
 
     UdpReader(StreamBase stream, DatagramChannel channel, int maxSize) {
@@ -102,9 +105,11 @@ final class UdpReader extends Reader {
             ByteBuffer slot = slots[n];
             slot.clear();
             try {
-                if (channel.receive(slot) == null) {
+                java.net.SocketAddress from = channel.receive(slot);
+                if (from == null) {
                     break;
                 }
+                sources[n] = PacketSource.of(from, sourceTable);
             } catch (ClosedChannelException e) {
                 throw e;
             } catch (IOException e) {
@@ -121,13 +126,15 @@ final class UdpReader extends Reader {
     /** Offers received datagrams as one batch. @return true if the stream stopped */
     private boolean deliver(int n) {
         Batch b = stream.beginBatch(batch);
+        b.sources = sourceTable;
         try {
             for (int i = 0; i < n && !b.isStopped(); i++) {
                 int length = lengths[i];
                 if (length > maxSize) {
                     b.drop(DropReason.LENGTH_MISMATCH);
-                    LOG.debug("dropped packet due to truncation");
+                    b.rejects.reject("dropped packet due to truncation (datagram longer than maxSize)");
                 } else if (length > 0) {
+                    b.source = sources[i];
                     stream.addPacket(b, memory, (long) i * slotSize, length, true);
                 }
             }

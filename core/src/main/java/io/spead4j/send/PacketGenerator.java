@@ -29,7 +29,7 @@ import java.util.Objects;
  * reusable buffer without allocating, or {@link #packets()} for byte arrays. The heap must not change while
  * packets are generated. Not thread-safe.
  */
-public final class PacketGenerator {
+public final class PacketGenerator extends PacketProducer {
     /** Bytes of the header plus the four special item pointers. */
     private static final int PREFIX_SIZE = PacketHeader.SIZE + 4 * PacketHeader.POINTER_SIZE;
     /** The most non-special pointers a header can announce besides the four specials. */

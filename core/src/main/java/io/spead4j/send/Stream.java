@@ -92,7 +92,7 @@ public abstract class Stream implements AutoCloseable {
 
     /** One queue entry; the first entry of a group also holds the group's result. */
     private static final class Slot {
-        PacketGenerator gen;
+        PacketProducer gen;
         int substreamIndex;
         double nanosPerByte;
         GroupMode mode;
@@ -372,8 +372,53 @@ public abstract class Stream implements AutoCloseable {
         return enqueue(heaps, mode);
     }
 
+    /**
+     * Sends packets the caller writes itself, with exactly the item pointers it chooses (see
+     * {@link RawPacketSource} and {@link io.spead4j.wire.RawPacketWriter}), blocking until all are sent.
+     *
+     * @param packets the packets
+     * @param substreamIndex the substream, {@code 0 .. numSubstreams() - 1}
+     * @return bytes sent
+     * @throws IOException if the queue is full ({@link QueueFullException}) or the transport failed
+     */
+    public final long sendPackets(RawPacketSource packets, int substreamIndex) throws IOException {
+        return await(sendPacketsAsync(packets, substreamIndex));
+    }
+
+    /**
+     * Queues packets the caller writes itself, as one queue entry (it counts as one heap against
+     * {@link StreamConfig#maxHeaps()}): the writer asks {@code packets} for each packet in turn and writes it
+     * straight into its batch memory, at the stream's rate, with nothing allocated per packet. No heap cnt is
+     * used (the packets carry whatever cnt their writer put in them). A packet the source fails to write
+     * (throws, or a size outside 8 .. the stream's maximum packet size) fails the entry, as a heap whose memory
+     * became unreadable.
+     *
+     * @param packets the packets
+     * @param substreamIndex the substream, {@code 0 .. numSubstreams() - 1}
+     * @return a future of the bytes sent; failed at once with {@link QueueFullException} if the queue is full
+     * @throws IllegalArgumentException on a bad substream index, or if {@code packets} has no packet
+     * @throws IllegalStateException if the stream is closed
+     */
+    public final CompletableFuture<Long> sendPacketsAsync(RawPacketSource packets, int substreamIndex) {
+        Objects.requireNonNull(packets, "packets");
+        if (!packets.hasNextPacket()) {
+            throw new IllegalArgumentException("the raw packet source has no packet to send");
+        }
+        if (substreamIndex < 0 || substreamIndex >= numSubstreams) {
+            throw new IllegalArgumentException("substream index " + substreamIndex
+                    + " out of range: the stream has " + numSubstreams + " substream(s)");
+        }
+        return enqueue(List.of(), GroupMode.SERIAL, new RawPackets(packets, maxPacketSize & ~7), substreamIndex);
+    }
+
     private CompletableFuture<Long> enqueue(List<HeapReference> heaps, GroupMode mode) {
-        int n = heaps.size();
+        return enqueue(heaps, mode, null, 0);
+    }
+
+    /** Queues heaps, or (with {@code raw}) one entry of raw packets on {@code rawSubstream}. */
+    private CompletableFuture<Long> enqueue(List<HeapReference> heaps, GroupMode mode, PacketProducer raw,
+            int rawSubstream) {
+        int n = raw != null ? 1 : heaps.size();
         for (HeapReference ref : heaps) {
             Objects.requireNonNull(ref, "heap reference");
             if (ref.substreamIndex() >= numSubstreams) {
@@ -405,8 +450,8 @@ public abstract class Stream implements AutoCloseable {
                 return future;
             }
             long next = nextCnt;
-            PacketGenerator[] gens = new PacketGenerator[n];
-            for (int i = 0; i < n; i++) {
+            PacketProducer[] gens = new PacketProducer[n];
+            for (int i = 0; raw == null && i < n; i++) {
                 HeapReference ref = heaps.get(i);
                 long cnt = ref.cnt();
                 if (cnt < 0) {
@@ -440,12 +485,20 @@ public abstract class Stream implements AutoCloseable {
             }
             long start = tail;
             long end = tail + n;
+            if (raw != null) {
+                gens[0] = raw;
+            }
             for (int i = 0; i < n; i++) {
-                HeapReference ref = heaps.get(i);
                 Slot s = slot(start + i);
                 s.gen = gens[i];
-                s.substreamIndex = ref.substreamIndex();
-                s.nanosPerByte = nanosPerByte(ref.rate(), defaultNanosPerByte);
+                if (raw != null) {
+                    s.substreamIndex = rawSubstream;
+                    s.nanosPerByte = defaultNanosPerByte;
+                } else {
+                    HeapReference ref = heaps.get(i);
+                    s.substreamIndex = ref.substreamIndex();
+                    s.nanosPerByte = nanosPerByte(ref.rate(), defaultNanosPerByte);
+                }
                 s.mode = mode;
                 s.groupEnd = end;
                 if (i + 1 < n) {

@@ -26,6 +26,27 @@ public final class PacketDecoder {
     private long payloadLength;
     private int firstPointer;
     private long size;
+    private int applied;
+
+    /**
+     * Leniency bit: a packet without an immediate PAYLOAD_OFFSET (0x3) is decoded as if its offset were 0.
+     * SKA-Low tile processing modules (TPMs) and station beamformers (SPS) send no payload offset.
+     */
+    public static final int MISSING_PAYLOAD_OFFSET_IS_ZERO = 1;
+    /**
+     * Leniency bit: a packet without an immediate HEAP_LENGTH (0x2) and with payload offset 0 is the whole
+     * heap (its heap length is its payload length). SKA-Low TPMs and SPS station beamformers send no heap size.
+     */
+    public static final int MISSING_HEAP_LENGTH_IS_PACKET = 2;
+    /**
+     * Leniency bit: a packet whose PAYLOAD_LENGTH (0x4) is 0 or missing but which has bytes after its item
+     * pointers takes all of them as its payload (only for a datagram, whose end is known). The SKA-Low SPS
+     * v1 ("LFAA") station beam format sends a payload length of 0 before 8 KiB of samples.
+     */
+    public static final int PAYLOAD_LENGTH_FROM_DATAGRAM = 4;
+    /** Every leniency bit of the decoder. */
+    public static final int ALL_LENIENCY = MISSING_PAYLOAD_OFFSET_IS_ZERO | MISSING_HEAP_LENGTH_IS_PACKET
+            | PAYLOAD_LENGTH_FROM_DATAGRAM;
 
     /** Creates a decoder. */
     public PacketDecoder() {
@@ -42,9 +63,31 @@ public final class PacketDecoder {
      *     packet is rejected ({@link #status()} tells why)
      */
     public long decode(MemorySegment segment, long offset, long available) {
+        return decode(segment, offset, available, 0);
+    }
+
+    /**
+     * Decodes a packet as {@link #decode(MemorySegment, long, long)} does, bending spead2's rules as the
+     * given leniency bits allow (each off bit keeps spead2's rule exactly). {@link #leniencyApplied()} then
+     * tells which bits this packet needed.
+     *
+     * @param segment the memory holding the packet
+     * @param offset offset of the packet's first byte
+     * @param available bytes readable from {@code offset}; with {@link #PAYLOAD_LENGTH_FROM_DATAGRAM} they
+     *     must be exactly the datagram
+     * @param leniency a combination of {@link #MISSING_PAYLOAD_OFFSET_IS_ZERO},
+     *     {@link #MISSING_HEAP_LENGTH_IS_PACKET} and {@link #PAYLOAD_LENGTH_FROM_DATAGRAM} (0 for spead2's rules)
+     * @return the packet size, or 0 if the packet is rejected ({@link #status()} tells why)
+     * @throws IllegalArgumentException if {@code leniency} has unknown bits
+     */
+    public long decode(MemorySegment segment, long offset, long available, int leniency) {
+        if ((leniency & ~ALL_LENIENCY) != 0) {
+            throw new IllegalArgumentException("unknown leniency bits: 0x" + Integer.toHexString(leniency));
+        }
         this.segment = segment;
         this.packetOffset = offset;
         this.size = 0;
+        this.applied = 0;
         if (available < PacketHeader.SIZE) {
             return reject(DecodeStatus.TOO_SHORT);
         }
@@ -87,6 +130,22 @@ public final class PacketDecoder {
                 first = i;
             }
         }
+        int used = 0;
+        if (leniency != 0) {
+            long pointersEnd = PacketHeader.SIZE + (long) PacketHeader.POINTER_SIZE * n;
+            if (payOffset < 0 && (leniency & MISSING_PAYLOAD_OFFSET_IS_ZERO) != 0) {
+                payOffset = 0;
+                used |= MISSING_PAYLOAD_OFFSET_IS_ZERO;
+            }
+            if (payLength <= 0 && available > pointersEnd && (leniency & PAYLOAD_LENGTH_FROM_DATAGRAM) != 0) {
+                payLength = available - pointersEnd;
+                used |= PAYLOAD_LENGTH_FROM_DATAGRAM;
+            }
+            if (length < 0 && payOffset == 0 && payLength >= 0 && (leniency & MISSING_HEAP_LENGTH_IS_PACKET) != 0) {
+                length = payLength;
+                used |= MISSING_HEAP_LENGTH_IS_PACKET;
+            }
+        }
         if (cnt < 0 || payOffset < 0 || payLength < 0) {
             return reject(DecodeStatus.MISSING_ITEMS);
         }
@@ -103,6 +162,7 @@ public final class PacketDecoder {
         payloadLength = payLength;
         firstPointer = first;
         size = total;
+        applied = used;
         status = DecodeStatus.OK;
         return total;
     }
@@ -147,6 +207,14 @@ public final class PacketDecoder {
     /** @return the outcome of the last {@link #decode} */
     public DecodeStatus status() {
         return status;
+    }
+
+    /**
+     * @return the leniency bits the last successful decode needed (0 if the packet follows spead2's rules,
+     *     or was rejected)
+     */
+    public int leniencyApplied() {
+        return applied;
     }
 
     /** @return the segment of the last decoded packet */

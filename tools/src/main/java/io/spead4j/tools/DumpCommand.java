@@ -7,6 +7,7 @@ import io.spead4j.net.UdpFrameDecoder;
 import io.spead4j.net.PcapFrame;
 import io.spead4j.wire.ItemPointer;
 import io.spead4j.wire.PacketDecoder;
+import io.spead4j.wire.PacketHeader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -288,18 +289,42 @@ final class DumpCommand implements Callable<Integer> {
             long index = 0;
             while (reader.next(frame)) {
                 sb.append("frame ").append(index++).append(": ");
-                FrameReject why = udp.decode(frame);
+                FrameReject why = udp.decodeCaptured(frame);
                 if (why != FrameReject.OK) {
-                    sb.append("not a UDP datagram (").append(why.message()).append(")\n");
+                    sb.append("not a UDP datagram (").append(why.message()).append(")");
+                    if (frame.isTruncated()) {
+                        sb.append(" truncated by the capture: ").append(frame.capturedLength()).append(" of ")
+                                .append(frame.originalLength()).append(" bytes");
+                    }
+                    sb.append('\n');
                     continue;
                 }
                 sb.append(UdpFrameDecoder.formatAddress(udp.sourceAddress())).append(':').append(udp.sourcePort())
                         .append(" > ").append(UdpFrameDecoder.formatAddress(udp.destinationAddress())).append(':')
                         .append(udp.destinationPort()).append(' ');
+                if (udp.isTruncated()) {
+                    sb.append("truncated by the capture (caplen ").append(frame.capturedLength()).append(" < len ")
+                            .append(frame.originalLength()).append(")");
+                    describeTruncated(sb, udp.segment(), udp.payloadOffset(), udp.payloadLength(),
+                            udp.wirePayloadLength());
+                    sb.append('\n');
+                    continue;
+                }
                 long size = decoder.decode(udp.segment(), udp.payloadOffset(), udp.payloadLength());
                 if (size == 0) {
-                    sb.append("rejected (").append(decoder.status().message()).append(")\n");
+                    sb.append("rejected (").append(decoder.status().message()).append(")");
+                    describeLenient(sb, decoder, udp.segment(), udp.payloadOffset(), udp.payloadLength());
+                    sb.append('\n');
+                } else if (size != udp.payloadLength()
+                        && decoder.decode(udp.segment(), udp.payloadOffset(), udp.payloadLength(),
+                        PacketDecoder.ALL_LENIENCY) == udp.payloadLength() && decoder.leniencyApplied() != 0) {
+                    // spead2 rejects it for its size (e.g. a PAYLOAD_LENGTH of 0 before the payload)
+                    sb.append("rejected (packet is ").append(size).append(" bytes, datagram ")
+                            .append(udp.payloadLength()).append(')');
+                    describeLenient(sb, decoder, udp.segment(), udp.payloadOffset(), udp.payloadLength());
+                    sb.append('\n');
                 } else {
+                    decoder.decode(udp.segment(), udp.payloadOffset(), udp.payloadLength());
                     describe(sb, decoder);
                     if (size != udp.payloadLength()) {
                         sb.append(" (rejected: packet is ").append(size).append(" bytes, datagram ")
@@ -322,6 +347,75 @@ final class DumpCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Appends, for a datagram spead2 rejects, what it lacks compared with what spead2 requires, and, where the
+     * leniency options of a receive stream would accept it, the packet as they decode it.
+     */
+    static void describeLenient(StringBuilder sb, PacketDecoder decoder, MemorySegment segment, long offset,
+            int length) {
+        if (decoder.decode(segment, offset, length, PacketDecoder.ALL_LENIENCY) == length) {
+            sb.append(" lacks:");
+            lacks(sb, decoder);
+            sb.append("; with the leniency options: ");
+            describe(sb, decoder);
+        }
+    }
+
+    /** Appends what a packet decoded leniently lacks compared with what spead2 requires. */
+    static void lacks(StringBuilder sb, PacketDecoder decoder) {
+        int applied = decoder.leniencyApplied();
+        if ((applied & PacketDecoder.MISSING_PAYLOAD_OFFSET_IS_ZERO) != 0) {
+            sb.append(" PAYLOAD_OFFSET");
+        }
+        if ((applied & PacketDecoder.PAYLOAD_LENGTH_FROM_DATAGRAM) != 0) {
+            sb.append(" PAYLOAD_LENGTH (0 or missing, ").append(decoder.payloadLength())
+                    .append(" bytes follow the pointers)");
+        }
+        if ((applied & PacketDecoder.MISSING_HEAP_LENGTH_IS_PACKET) != 0) {
+            sb.append(" HEAP_LENGTH");
+        }
+    }
+
+    /**
+     * Appends what a datagram truncated by the capture shows: its SPEAD header and the item pointers that were
+     * captured, never reading past the captured bytes.
+     */
+    static void describeTruncated(StringBuilder sb, MemorySegment segment, long offset, int captured,
+            int wireLength) {
+        sb.append(", ").append(captured).append(" of ").append(wireLength).append(" UDP payload bytes");
+        if (captured < PacketHeader.SIZE) {
+            return;
+        }
+        int bits = PacketHeader.validHeapAddressBits(segment, offset);
+        if (bits == 0) {
+            sb.append(": not a SPEAD header");
+            return;
+        }
+        int n = PacketHeader.numItems(segment, offset);
+        int present = Math.min(n, (captured - PacketHeader.SIZE) / PacketHeader.POINTER_SIZE);
+        sb.append(": SPEAD-64-").append(bits).append(' ').append(n).append(" items");
+        if (present < n) {
+            sb.append(" (").append(present).append(" captured)");
+        }
+        sb.append(':');
+        for (int i = 0; i < present; i++) {
+            long p = segment.get(PacketHeader.BE_LONG, offset + PacketHeader.SIZE + (long) i * PacketHeader.POINTER_SIZE);
+            appendPointer(sb, p, bits);
+        }
+        long payload = captured - PacketHeader.SIZE - (long) PacketHeader.POINTER_SIZE * n;
+        if (payload >= 0) {
+            sb.append(" payload: ").append(payload).append(" of ")
+                    .append(wireLength - PacketHeader.SIZE - (long) PacketHeader.POINTER_SIZE * n)
+                    .append(" bytes captured");
+        }
+    }
+
+    private static void appendPointer(StringBuilder sb, long p, int bits) {
+        sb.append(ItemPointer.isImmediate(p) ? " imm " : " addr ")
+                .append(CppFormat.hex(ItemPointer.id(p, bits))).append('=')
+                .append(ItemPointer.value(p, bits));
+    }
+
     /** Appends the header and item pointers of a decoded packet. */
     static void describe(StringBuilder sb, PacketDecoder decoder) {
         int bits = decoder.heapAddressBits();
@@ -330,10 +424,7 @@ final class DumpCommand implements Callable<Integer> {
                 .append(" offset=").append(decoder.payloadOffset())
                 .append(" length=").append(decoder.payloadLength()).append(" items:");
         for (int i = 0; i < decoder.numItems(); i++) {
-            long p = decoder.rawPointer(i);
-            sb.append(ItemPointer.isImmediate(p) ? " imm " : " addr ")
-                    .append(CppFormat.hex(ItemPointer.id(p, bits))).append('=')
-                    .append(ItemPointer.value(p, bits));
+            appendPointer(sb, decoder.rawPointer(i), bits);
         }
     }
 }

@@ -74,6 +74,9 @@ final class RecvCommand implements Callable<Integer> {
     @Mixin
     ReceiverOptions receiver;
 
+    @Mixin
+    HardwareLeniencyOptions hardware = new HardwareLeniencyOptions();
+
     @Parameters(paramLabel = "SOURCE", arity = "0..*",
             description = "[host]:port to listen on, or a pcap/pcapng file")
     List<String> sources = new ArrayList<>();
@@ -262,7 +265,7 @@ final class RecvCommand implements Callable<Integer> {
     }
 
     private StreamBase makeStream(ThreadPool pool, List<String> streamSources) throws IOException {
-        StreamConfig config = receiver.streamConfig();
+        StreamConfig config = hardware.apply(receiver.streamConfig());
         StreamBase stream = receiver.ring ? new Stream(pool, config, receiver.ringConfig()) : new Printer(pool, config);
         try {
             receiver.addReaders(stream, streamSources, true);

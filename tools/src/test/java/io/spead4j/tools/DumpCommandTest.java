@@ -111,8 +111,44 @@ class DumpCommandTest {
     void pcapngCaptureIsDecoded() {
         Tool r = Tool.run("dump", "--decode", Tool.shared().resolve("realworld/ska-low-tpm-channel-integ.pcapng").toString());
         assertThat(r.status()).isZero();
+        // spead2 rejects every packet; dump says what each lacks and how the leniency options decode it
         assertThat(r.lines()).hasSize(1024)
-                .allMatch(l -> l.endsWith("> 10.132.61.11:4660 rejected (packet does not have required items)"));
+                .allMatch(l -> l.contains("> 10.132.61.11:4660 rejected (packet does not have required items) "
+                        + "lacks: PAYLOAD_OFFSET HEAP_LENGTH; with the leniency options: SPEAD-64-48 cnt="))
+                .allMatch(l -> l.contains(" heap_length=1024 offset=0 length=1024 items: imm 0x1="));
+        assertThat(r.lines().getFirst()).isEqualTo("frame 0: 10.130.3.53:61648 > 10.132.61.11:4660 rejected (packet "
+                + "does not have required items) lacks: PAYLOAD_OFFSET HEAP_LENGTH; with the leniency options: "
+                + "SPEAD-64-48 cnt=304576 heap_length=1024 offset=0 length=1024 items: imm 0x1=304576 imm 0x4=1024 "
+                + "imm 0x1027=1752710363 imm 0x1600=132559215699 imm 0x2004=6 imm 0x2002=8 imm 0x2001=8590196736 "
+                + "addr 0x3300=0");
+    }
+
+    @Test
+    void spsV1PacketsSayTheirPayloadLengthIsZeroBeforeTheirPayload() {
+        Tool r = Tool.run("dump", "--decode", Tool.shared().resolve("realworld/ska-low-sps-v1-testbench.pcap").toString());
+        assertThat(r.status()).isZero();
+        assertThat(r.lines()).hasSize(256).allMatch(l -> l.contains("192.168.255.1:2000 > 192.168.0.0:2001 rejected "
+                + "(packet does not have required items) lacks: PAYLOAD_OFFSET PAYLOAD_LENGTH (0 or missing, 8192 "
+                + "bytes follow the pointers) HEAP_LENGTH; with the leniency options: SPEAD-64-48 cnt="));
+        assertThat(r.lines().getFirst()).endsWith("heap_length=8192 offset=0 length=8192 items: imm 0x1=0 imm 0x4=0 "
+                + "imm 0x1027=1537202728 imm 0x1600=0 imm 0x1011=57031250 imm 0x3000=65609 imm 0x3001=1103806660864 "
+                + "imm 0x3300=0");
+    }
+
+    @Test
+    void framesTruncatedByTheCaptureShowTheirHeaderAndPointersAndSaySo() {
+        Tool v2 = Tool.run("dump", "--decode", Tool.shared().resolve("realworld/ska-low-sps-v2-header.pcap").toString());
+        assertThat(v2.status()).isZero();
+        assertThat(v2.lines()).containsExactly("frame 0: 10.5.10.2:61648 > 10.0.10.100:4660 truncated by the capture "
+                + "(caplen 128 < len 8306), 86 of 8264 UDP payload bytes: SPEAD-64-48 8 items: imm 0x1=90194643464 "
+                + "imm 0x4=8192 imm 0x1027=1584589495 imm 0x1600=91306967040 imm 0x1011=90212281966 imm 0x3000=1047 "
+                + "imm 0x3001=16 addr 0x3300=0 payload: 14 of 8192 bytes captured");
+        Tool v3 = Tool.run("dump", "--decode", Tool.shared().resolve("realworld/ska-low-sps-v3-header.pcap").toString());
+        assertThat(v3.status()).isZero();
+        assertThat(v3.lines()).containsExactly("frame 0: 10.0.0.1:4660 > 10.0.0.2:4660 truncated by the capture "
+                + "(caplen 128 < len 8290), 86 of 8248 UDP payload bytes: SPEAD-64-48 6 items: imm 0x1=4294967302 "
+                + "imm 0x4=8192 imm 0x3010=281470681744594 imm 0x3000=65636 imm 0x3001=1103829532672 addr 0x3300=0 "
+                + "payload: 30 of 8192 bytes captured");
     }
 
     @Test

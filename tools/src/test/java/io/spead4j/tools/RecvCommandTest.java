@@ -190,4 +190,26 @@ class RecvCommandTest {
                 "incomplete_heaps_flushed: 0", "packets: 0", "batches: 16", "max_batch: 0", "single_packet_heaps: 0",
                 "search_dist: 0", "worker_blocked: 0");
     }
+
+    @Test
+    void hardwareLeniencyFlagsReceiveTheSkaLowCaptures() {
+        Tool tpm = Tool.run("recv", "--quiet", "--lenient-hardware",
+                Tool.shared().resolve("realworld/ska-low-tpm-channel-integ.pcapng").toString());
+        assertThat(tpm.status()).isZero();
+        assertThat(tpm.lines()).contains("Received 1024 heaps", "heaps: 1024", "packets: 1024",
+                "single_packet_heaps: 1024");
+        String sps = Tool.shared().resolve("realworld/ska-low-sps-v1-testbench.pcap").toString();
+        Tool all = Tool.run("recv", "--quiet", "--missing-offset-zero", "--missing-heap-size-packet",
+                "--payload-length-datagram", "--heaps-per-source", sps);
+        assertThat(all.status()).isZero();
+        assertThat(all.lines()).contains("Received 256 heaps", "packets: 256");
+        // without the payload length option the SPS v1 packets are 72 bytes in 8264-byte datagrams: dropped
+        Tool some = Tool.run("recv", "--quiet", "--missing-offset-zero", "--missing-heap-size-packet", sps);
+        assertThat(some.status()).isZero();
+        assertThat(some.lines()).contains("Received 0 heaps", "packets: 0");
+        Tool truncated = Tool.run("recv", "--quiet", "--lenient-hardware",
+                Tool.shared().resolve("realworld/ska-low-sps-v2-header.pcap").toString());
+        assertThat(truncated.status()).isZero();
+        assertThat(truncated.lines()).contains("Received 0 heaps", "packets: 0");
+    }
 }
