@@ -4,6 +4,11 @@ import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Hosts made of Linux network namespaces, for tests that need several machines on one network: each host is a
  * namespace with one interface {@code eth0} (a veth pair) holding a private address of {@value #SUBNET}.0/24 and
- * a multicast route ({@code 224.0.0.0/4 dev eth0}); the other ends of the pairs are ports of a bridge that lives
+ * an address of {@value #SUBNET6}/64, a multicast route ({@code 224.0.0.0/4 dev eth0}; the kernel adds IPv6's
+ * {@code ff00::/8} itself); the other ends of the pairs are ports of a bridge that lives
  * in a namespace of its own (multicast snooping off, so the bridge floods multicast to every port and each host's
  * kernel alone decides what it accepts, from the groups its sockets joined).
  *
@@ -32,11 +38,16 @@ import java.util.concurrent.TimeUnit;
  * this: not Linux, no {@code ip} command, not root, or {@code ip netns add} refused (e.g. in a container without
  * the capability). Any later failure is an error.
  */
+@SuppressWarnings("restricted") // setns(2) through a downcall, to open sockets inside a host (see inside())
 final class NetnsHosts implements AutoCloseable {
     /** The first part of the name of every namespace made here. */
     static final String PREFIX = "spead4j-mh-";
     /** The first three octets of the hosts' addresses. */
     static final String SUBNET = "10.250.77";
+    /** The prefix of the hosts' IPv6 addresses (a unique local /64: {@value}1, {@value}2, ...). */
+    static final String SUBNET6 = "fd5e:ad4a:77::";
+    /** {@code CLONE_NEWNET} of {@code setns(2)}. */
+    private static final int CLONE_NEWNET = 0x40000000;
     /** Longest any {@code ip} command may take. */
     private static final long COMMAND_TIMEOUT_SECONDS = 20;
 
@@ -97,6 +108,7 @@ final class NetnsHosts implements AutoCloseable {
                 made.ip(bridge, "link", "set", port, "master", "br0", "up");
                 Inet4Address address = (Inet4Address) InetAddress.getByName(SUBNET + "." + (i + 1));
                 made.ip(ns, "addr", "add", address.getHostAddress() + "/24", "dev", "eth0");
+                made.ip(ns, "-6", "addr", "add", SUBNET6 + (i + 1) + "/64", "dev", "eth0", "nodad");
                 made.ip(ns, "link", "set", "lo", "up");
                 made.ip(ns, "link", "set", "eth0", "up");
                 made.ip(ns, "route", "add", "224.0.0.0/4", "dev", "eth0");
@@ -136,6 +148,93 @@ final class NetnsHosts implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of(ip, "netns", "exec", host.namespace()));
         all.addAll(command);
         return new ProcessBuilder(all).start();
+    }
+
+    /** An action that may throw, run by {@link #inside}. */
+    @FunctionalInterface
+    interface NamespaceAction<T> {
+        /**
+         * Runs the action.
+         *
+         * @return its result
+         * @throws Exception if it fails
+         */
+        T run() throws Exception;
+    }
+
+    /**
+     * Runs an action on the calling thread while that thread is in a host's network namespace ({@code setns(2)},
+     * which moves one thread only), then moves the thread back. Sockets the action creates belong to the host
+     * for good, whichever thread uses them later; so a test can open a host's sockets in this JVM and drive them
+     * from its own threads and thread pools. Java's {@link java.net.NetworkInterface} sees a host's {@code eth0}
+     * from inside (through its IPv4 address).
+     *
+     * @param host the host
+     * @param action what to run inside
+     * @param <T> the action's result type
+     * @return the action's result
+     * @throws Exception what the action throws, or an {@link IOException} if entering or leaving fails
+     */
+    <T> T inside(Host host, NamespaceAction<T> action) throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            int home = open(arena, "/proc/thread-self/ns/net");
+            try {
+                int target = open(arena, "/var/run/netns/" + host.namespace());
+                try {
+                    setns(target, "enter " + host.namespace());
+                } finally {
+                    close(target);
+                }
+                try {
+                    return action.run();
+                } finally {
+                    setns(home, "return from " + host.namespace());
+                }
+            } finally {
+                close(home);
+            }
+        }
+    }
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MethodHandle OPEN = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("open"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    private static final MethodHandle CLOSE = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("close"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle SETNS = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("setns"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+
+    private static int open(Arena arena, String path) throws IOException {
+        int fd;
+        try {
+            fd = (int) OPEN.invokeExact(arena.allocateFrom(path), 0);
+        } catch (Throwable t) {
+            throw new IOException("open " + path, t);
+        }
+        if (fd < 0) {
+            throw new IOException("cannot open " + path);
+        }
+        return fd;
+    }
+
+    private static void close(int fd) {
+        try {
+            int ignored = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException("close", t);
+        }
+    }
+
+    private static void setns(int fd, String what) throws IOException {
+        int status;
+        try {
+            status = (int) SETNS.invokeExact(fd, CLONE_NEWNET);
+        } catch (Throwable t) {
+            throw new IOException("setns to " + what, t);
+        }
+        if (status != 0) {
+            throw new IOException("setns failed: cannot " + what);
+        }
     }
 
     /**
