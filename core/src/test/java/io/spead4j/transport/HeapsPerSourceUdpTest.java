@@ -120,14 +120,11 @@ class HeapsPerSourceUdpTest {
             try (Stream receiver = new Stream(POOL, config, new RingStreamConfig().withHeaps(SENDERS * CNTS + 8))) {
                 InetSocketAddress to = path.addReader(receiver, loopback, 9200, 8 << 20);
                 List<UdpStream> senders = new ArrayList<>();
-                // the senders are NIO streams on a pool of their own whatever the reader's path (the test is about
-                // the receiver; blocking sends in lockstep from several native senders on one shared pool can
-                // hang, a send-side issue of its own)
-                try (ThreadPool senderPool = new ThreadPool(SENDERS)) {
+                // the senders use the reader's socket path too, on the shared pool: blocking sends in lockstep
+                // from several native senders on one event loop (this hung before EventLoop's wake-up fix)
+                try {
                     for (int s = 0; s < SENDERS; s++) {
-                        java.nio.channels.DatagramChannel channel = java.nio.channels.DatagramChannel.open();
-                        channel.bind(new InetSocketAddress(loopback, 0));
-                        senders.add(new UdpStream(senderPool, channel, List.of(to),
+                        senders.add(new UdpStream(POOL, List.of(to),
                                 io.spead4j.send.StreamConfig.DEFAULT.withMaxPacketSize(9000)));
                     }
                     RawPacketWriter writer = new RawPacketWriter(48, 8);
