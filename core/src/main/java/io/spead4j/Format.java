@@ -123,32 +123,32 @@ public final class Format {
         return of(entries);
     }
 
-    /** @return the fields */
+    /** {@return the fields} */
     public List<FormatEntry> entries() {
         return entries;
     }
 
-    /** @return the internal numpy type (big-endian numbers, {@code ?}, {@code S1}, object, or a record of them) */
+    /** {@return the internal numpy type (big-endian numbers, {@code ?}, {@code S1}, object, or a record of them)} */
     public DType dtype() {
         return dtype;
     }
 
-    /** @return bits per element: the sum of the field widths */
+    /** {@return bits per element: the sum of the field widths} */
     public long bits() {
         return bits;
     }
 
-    /** @return true if some field needs the bit-level path (the internal type holds objects) */
+    /** {@return true if some field needs the bit-level path (the internal type holds objects)} */
     public boolean hasObject() {
         return dtype.hasObject();
     }
 
-    /** @return true if this is exactly {@code [('c', 8)]}, whose one-dimensional items decode to strings */
+    /** {@return true if this is exactly {@code [('c', 8)]}, whose one-dimensional items decode to strings} */
     public boolean isString() {
         return entries.size() == 1 && entries.get(0).code() == 'c' && entries.get(0).bits() == 8;
     }
 
-    /** @return the Python literal, e.g. {@code [('u', 40)]} */
+    /** {@return the Python literal, e.g. {@code [('u', 40)]}} */
     @Override
     public String toString() {
         return text(entries);

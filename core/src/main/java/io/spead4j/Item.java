@@ -219,57 +219,57 @@ public final class Item {
         return new Descriptor(id, name, description, dims, format.entries(), "");
     }
 
-    /** @return {@link #toDescriptor(int)} without bug-compatibility flags */
+    /** {@return {@link #toDescriptor(int)} without bug-compatibility flags} */
     public Descriptor toDescriptor() {
         return toDescriptor(0);
     }
 
-    /** @return the item id */
+    /** {@return the item id} */
     public long id() {
         return id;
     }
 
-    /** @return the name */
+    /** {@return the name} */
     public String name() {
         return name;
     }
 
-    /** @return the description */
+    /** {@return the description} */
     public String description() {
         return description;
     }
 
-    /** @return a copy of the shape, {@code -1} for a variable dimension */
+    /** {@return a copy of the shape, {@code -1} for a variable dimension} */
     public long[] shape() {
         return shape.clone();
     }
 
-    /** @return the numpy type, or null for a format item */
+    /** {@return the numpy type, or null for a format item} */
     public DType dtype() {
         return dtype;
     }
 
-    /** @return the legacy format, or null for a dtype item */
+    /** {@return the legacy format, or null for a dtype item} */
     public Format format() {
         return format;
     }
 
-    /** @return the storage order */
+    /** {@return the storage order} */
     public NdArray.Order order() {
         return order;
     }
 
-    /** @return the internal numpy type: the dtype, or the type derived from the format */
+    /** {@return the internal numpy type: the dtype, or the type derived from the format} */
     public DType internalDType() {
         return internal;
     }
 
-    /** @return bits per element: dtype itemsize × 8, or the sum of the format's widths */
+    /** {@return bits per element: dtype itemsize × 8, or the sum of the format's widths} */
     public long itemsizeBits() {
         return dtype != null ? dtype.itemsize() * 8L : format.bits();
     }
 
-    /** @return true if a dimension is variable */
+    /** {@return true if a dimension is variable} */
     public boolean isVariableSize() {
         for (long d : shape) {
             if (d == -1) {
@@ -351,7 +351,7 @@ public final class Item {
         version++;
     }
 
-    /** @return the version, incremented by every value change */
+    /** {@return the version, incremented by every value change} */
     public long version() {
         return version;
     }

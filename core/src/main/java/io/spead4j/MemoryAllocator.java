@@ -27,7 +27,7 @@ public interface MemoryAllocator {
         // garbage collected
     }
 
-    /** @return the plain allocator: a new zeroed on-heap segment per request */
+    /** {@return the plain allocator: a new zeroed on-heap segment per request} */
     static MemoryAllocator plain() {
         return PlainAllocator.INSTANCE;
     }

@@ -181,44 +181,44 @@ public final class NdArray {
         return n;
     }
 
-    /** @return the element type */
+    /** {@return the element type} */
     public DType dtype() {
         return dtype;
     }
 
-    /** @return a copy of the dimensions */
+    /** {@return a copy of the dimensions} */
     public long[] shape() {
         return shape.clone();
     }
 
-    /** @return the number of dimensions (0 for a scalar) */
+    /** {@return the number of dimensions (0 for a scalar)} */
     public int ndim() {
         return shape.length;
     }
 
-    /** @return the number of elements */
+    /** {@return the number of elements} */
     public int size() {
         return size;
     }
 
-    /** @return the storage order of the bytes */
+    /** {@return the storage order of the bytes} */
     public Order order() {
         return order;
     }
 
-    /** @return a read-only view of the bytes in storage order, byte order set to the dtype's */
+    /** {@return a read-only view of the bytes in storage order, byte order set to the dtype's} */
     public ByteBuffer buffer() {
         return data.duplicate().order(data.order());
     }
 
-    /** @return a copy of the bytes in storage order */
+    /** {@return a copy of the bytes in storage order} */
     public byte[] toBytes() {
         byte[] out = new byte[data.remaining()];
         data.duplicate().get(out);
         return out;
     }
 
-    /** @return the same array over a private copy of the bytes */
+    /** {@return the same array over a private copy of the bytes} */
     public NdArray copy() {
         return wrap(dtype, shape, order, toBytes());
     }
@@ -331,13 +331,13 @@ public final class NdArray {
         }
     }
 
-    /** @return {@code bits} read as an unsigned 64-bit number */
+    /** {@return {@code bits} read as an unsigned 64-bit number} */
     static BigInteger unsignedBigInteger(long bits) {
         BigInteger value = BigInteger.valueOf(bits);
         return bits >= 0 ? value : value.add(BigInteger.ONE.shiftLeft(64));
     }
 
-    /** @return the boxed unsigned value of 64 bits: a {@code Long} below 2^63, else a {@link BigInteger} */
+    /** {@return the boxed unsigned value of 64 bits: a {@code Long} below 2^63, else a {@link BigInteger}} */
     static Object unsignedValue(long bits) {
         return bits >= 0 ? (Object) bits : unsignedBigInteger(bits);
     }
@@ -389,7 +389,7 @@ public final class NdArray {
         };
     }
 
-    /** @return the elements as doubles in logical row-major order (numeric types) */
+    /** {@return the elements as doubles in logical row-major order (numeric types)} */
     public double[] toDoubleArray() {
         double[] out = new double[size];
         if (dtype.kind() == DType.KIND_FLOAT && dtype.itemsize() != 2) {
@@ -405,7 +405,7 @@ public final class NdArray {
         return out;
     }
 
-    /** @return the elements of a bool array in logical row-major order */
+    /** {@return the elements of a bool array in logical row-major order} */
     public boolean[] toBooleanArray() {
         if (dtype.kind() != DType.KIND_BOOL) {
             throw new IllegalStateException("dtype " + dtype + " does not hold booleans");
@@ -417,7 +417,7 @@ public final class NdArray {
         return out;
     }
 
-    /** @return the elements as complex numbers in logical row-major order */
+    /** {@return the elements as complex numbers in logical row-major order} */
     public Complex[] toComplexArray() {
         Complex[] out = new Complex[size];
         for (int i = 0; i < size; i++) {
@@ -691,7 +691,7 @@ public final class NdArray {
         return h;
     }
 
-    /** @return a short description: dtype, shape, order and up to 8 elements (unsigned ones in unsigned decimal) */
+    /** {@return a short description: dtype, shape, order and up to 8 elements (unsigned ones in unsigned decimal)} */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("NdArray(").append(dtype).append(", ")

@@ -28,7 +28,7 @@ public record NumpyHeader(DType dtype, long[] shape, boolean fortranOrder) {
         }
     }
 
-    /** @return a copy of the dimensions */
+    /** {@return a copy of the dimensions} */
     @Override
     public long[] shape() {
         return shape.clone();
@@ -48,7 +48,7 @@ public record NumpyHeader(DType dtype, long[] shape, boolean fortranOrder) {
                 + ", 'shape': " + shapeString(shape) + "}";
     }
 
-    /** @return this header as text, see {@link #format} */
+    /** {@return this header as text, see {@link #format}} */
     @Override
     public String toString() {
         return format(dtype, shape, fortranOrder);

@@ -37,17 +37,17 @@ public final class RingStreamConfig {
         this(DEFAULT_HEAPS, true, false);
     }
 
-    /** @return the ring capacity in heaps */
+    /** {@return the ring capacity in heaps} */
     public int heaps() {
         return heaps;
     }
 
-    /** @return true if only contiguous heaps are delivered */
+    /** {@return true if only contiguous heaps are delivered} */
     public boolean contiguousOnly() {
         return contiguousOnly;
     }
 
-    /** @return true if incomplete heaps keep their payload ranges */
+    /** {@return true if incomplete heaps keep their payload ranges} */
     public boolean incompleteKeepPayloadRanges() {
         return incompleteKeepPayloadRanges;
     }

@@ -79,7 +79,7 @@ public final class Stream extends StreamBase implements Iterable<HeapBase> {
         this(threadPool, StreamConfig.DEFAULT, RingStreamConfig.DEFAULT);
     }
 
-    /** @return the ring configuration */
+    /** {@return the ring configuration} */
     public RingStreamConfig ringConfig() {
         return ringConfig;
     }
@@ -100,7 +100,7 @@ public final class Stream extends StreamBase implements Iterable<HeapBase> {
         private Ringbuffer() {
         }
 
-        /** @return the heaps waiting in the ring now */
+        /** {@return the heaps waiting in the ring now} */
         public int size() {
             ringLock.lock();
             try {
@@ -110,7 +110,7 @@ public final class Stream extends StreamBase implements Iterable<HeapBase> {
             }
         }
 
-        /** @return the most heaps the ring holds ({@link RingStreamConfig#heaps()}) */
+        /** {@return the most heaps the ring holds ({@link RingStreamConfig#heaps()})} */
         public int capacity() {
             return ringConfig.heaps();
         }
@@ -369,7 +369,7 @@ public final class Stream extends StreamBase implements Iterable<HeapBase> {
             }
         }
 
-        /** @return true if no result was assigned yet: the waiter leaves the queue and may be completed */
+        /** {@return true if no result was assigned yet: the waiter leaves the queue and may be completed} */
         private boolean withdraw() {
             ringLock.lock();
             try {

@@ -115,52 +115,52 @@ public final class StreamConfig {
         this.leniency = leniency;
     }
 
-    /** @return maximum number of live heaps per substream */
+    /** {@return maximum number of live heaps per substream} */
     public int maxHeaps() {
         return maxHeaps;
     }
 
-    /** @return number of substreams (heap cnt modulo this picks the substream) */
+    /** {@return number of substreams (heap cnt modulo this picks the substream)} */
     public int substreams() {
         return substreams;
     }
 
-    /** @return the bug-compatibility mask applied to every received heap */
+    /** {@return the bug-compatibility mask applied to every received heap} */
     public int bugCompat() {
         return bugCompat;
     }
 
-    /** @return the payload copy function */
+    /** {@return the payload copy function} */
     public MemcpyFunction memcpy() {
         return memcpy;
     }
 
-    /** @return the allocator of heap payload memory */
+    /** {@return the allocator of heap payload memory} */
     public MemoryAllocator memoryAllocator() {
         return memoryAllocator;
     }
 
-    /** @return true if a heap carrying a STOP stream-control item stops the stream */
+    /** {@return true if a heap carrying a STOP stream-control item stops the stream} */
     public boolean stopOnStopItem() {
         return stopOnStopItem;
     }
 
-    /** @return true if packets without HEAP_LENGTH are accepted */
+    /** {@return true if packets without HEAP_LENGTH are accepted} */
     public boolean allowUnsizedHeaps() {
         return allowUnsizedHeaps;
     }
 
-    /** @return true if the packets of a heap may arrive in any order */
+    /** {@return true if the packets of a heap may arrive in any order} */
     public boolean allowOutOfOrder() {
         return allowOutOfOrder;
     }
 
-    /** @return the user's stream tag (copied into chunks by chunk streams) */
+    /** {@return the user's stream tag (copied into chunks by chunk streams)} */
     public long streamId() {
         return streamId;
     }
 
-    /** @return true if readers only start on {@link StreamBase#start()} */
+    /** {@return true if readers only start on {@link StreamBase#start()}} */
     public boolean explicitStart() {
         return explicitStart;
     }
@@ -174,7 +174,7 @@ public final class StreamConfig {
         return maxHeapSize;
     }
 
-    /** @return the statistics: the core ones in spead2's order, then custom ones */
+    /** {@return the statistics: the core ones in spead2's order, then custom ones} */
     public List<StreamStatConfig> stats() {
         return stats;
     }
@@ -349,7 +349,9 @@ public final class StreamConfig {
         return withLeniencyBit(PacketDecoder.ALL_LENIENCY | HEAPS_PER_SOURCE, value);
     }
 
-    /** @return the decoder leniency bits ({@link PacketDecoder#decode(java.lang.foreign.MemorySegment, long, long, int)}) */
+    /**
+     * {@return the decoder leniency bits ({@link PacketDecoder#decode(java.lang.foreign.MemorySegment, long, long, int)})}
+     */
     int decoderLeniency() {
         return leniency & PacketDecoder.ALL_LENIENCY;
     }
@@ -399,7 +401,7 @@ public final class StreamConfig {
         return index;
     }
 
-    /** @return the index the next {@link #addStat} will get */
+    /** {@return the index the next {@link #addStat} will get} */
     public int nextStatIndex() {
         return stats.size();
     }

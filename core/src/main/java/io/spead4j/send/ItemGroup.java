@@ -41,12 +41,12 @@ public final class ItemGroup {
         this.generator = new HeapGenerator(items, descriptorFrequency, flavour);
     }
 
-    /** @return the underlying item group (names, ids, values) */
+    /** {@return the underlying item group (names, ids, values)} */
     public io.spead4j.ItemGroup items() {
         return items;
     }
 
-    /** @return the heap generator */
+    /** {@return the heap generator} */
     public HeapGenerator generator() {
         return generator;
     }
@@ -104,17 +104,17 @@ public final class ItemGroup {
         return items.getById(id);
     }
 
-    /** @return the names in insertion order */
+    /** {@return the names in insertion order} */
     public Set<String> keys() {
         return items.keys();
     }
 
-    /** @return the items in insertion order */
+    /** {@return the items in insertion order} */
     public Collection<Item> values() {
         return items.values();
     }
 
-    /** @return a heap with stale descriptors and changed values */
+    /** {@return a heap with stale descriptors and changed values} */
     public Heap getHeap() {
         return generator.getHeap();
     }
@@ -130,12 +130,12 @@ public final class ItemGroup {
         return generator.getHeap(descriptors, data);
     }
 
-    /** @return a start-of-stream heap */
+    /** {@return a start-of-stream heap} */
     public Heap getStart() {
         return generator.getStart();
     }
 
-    /** @return an end-of-stream heap */
+    /** {@return an end-of-stream heap} */
     public Heap getEnd() {
         return generator.getEnd();
     }

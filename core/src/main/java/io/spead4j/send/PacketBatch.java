@@ -69,7 +69,7 @@ public final class PacketBatch {
         this.gather = on;
     }
 
-    /** @return whether packets are gathered from pieces (see {@link #setGather}) */
+    /** {@return whether packets are gathered from pieces (see {@link #setGather})} */
     boolean gathers() {
         return gather;
     }
@@ -79,7 +79,7 @@ public final class PacketBatch {
         packetFirstPiece = piecesUsed;
     }
 
-    /** @return pieces recorded so far for the packet being generated */
+    /** {@return pieces recorded so far for the packet being generated} */
     int packetPieces() {
         return piecesUsed - packetFirstPiece;
     }
@@ -111,22 +111,22 @@ public final class PacketBatch {
         return firstPiece[i];
     }
 
-    /** @return the native addresses of all pieces (read with {@link #firstPiece} and {@link #pieces}) */
+    /** {@return the native addresses of all pieces (read with {@link #firstPiece} and {@link #pieces})} */
     long[] pieceAddresses() {
         return pieceAddress;
     }
 
-    /** @return the lengths of all pieces, parallel to {@link #pieceAddresses()} */
+    /** {@return the lengths of all pieces, parallel to {@link #pieceAddresses()}} */
     int[] pieceLengths() {
         return pieceLength;
     }
 
-    /** @return the number of packets in the batch */
+    /** {@return the number of packets in the batch} */
     public int size() {
         return count;
     }
 
-    /** @return the memory holding the packets back to back from offset 0 (the same for every batch) */
+    /** {@return the memory holding the packets back to back from offset 0 (the same for every batch)} */
     public MemorySegment segment() {
         return segment;
     }
@@ -141,7 +141,7 @@ public final class PacketBatch {
         return buffer;
     }
 
-    /** @return the number of bytes used by all the packets (they occupy {@code [0, bytes())}) */
+    /** {@return the number of bytes used by all the packets (they occupy {@code [0, bytes())})} */
     public int bytes() {
         return used;
     }
@@ -194,7 +194,7 @@ public final class PacketBatch {
         return last[i];
     }
 
-    /** @return whether a packet of {@code maxPacketSize} bytes still fits */
+    /** {@return whether a packet of {@code maxPacketSize} bytes still fits} */
     boolean hasRoom(int maxPacketSize) {
         return count < capacityPackets && segment.byteSize() - used >= maxPacketSize;
     }

@@ -60,7 +60,7 @@ public record StreamConfig(int maxPacketSize, double rate, long burstSize, int m
                 RateMethod.AUTO);
     }
 
-    /** @return the default configuration */
+    /** {@return the default configuration} */
     public static StreamConfig defaults() {
         return DEFAULT;
     }
@@ -95,7 +95,7 @@ public record StreamConfig(int maxPacketSize, double rate, long burstSize, int m
         return new StreamConfig(maxPacketSize, rate, burstSize, maxHeaps, burstRateRatio, value);
     }
 
-    /** @return the burst rate, {@code rate * burstRateRatio} bytes per second */
+    /** {@return the burst rate, {@code rate * burstRateRatio} bytes per second} */
     public double burstRate() {
         return rate * burstRateRatio;
     }
