@@ -389,8 +389,8 @@ public final class DType {
     }
 
     /**
-     * @return the Python literal a numpy header's {@code descr} holds: {@code '<i4'} (quoted) for scalar types,
-     *     {@code [('f0', '>i4'), ('f1', '>f8')]} for records
+     * {@return the Python literal a numpy header's {@code descr} holds: {@code '<i4'} (quoted) for scalar types,
+     *     {@code [('f0', '>i4'), ('f1', '>f8')]} for records}
      */
     public String descrLiteral() {
         if (!isRecord()) {

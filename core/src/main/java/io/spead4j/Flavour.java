@@ -56,7 +56,13 @@ public final class Flavour {
         return new Flavour(heapAddressBits, bugCompat);
     }
 
-    /** Creates the flavour SPEAD-64-A without bug-compatibility flags. @param heapAddressBits A @return it */
+    /**
+     * Creates the flavour SPEAD-64-A without bug-compatibility flags.
+     *
+     * @param heapAddressBits the heap address width A in bits: a multiple of 8 from 8 to 56
+     * @return the flavour
+     * @throws IllegalArgumentException if the width is not supported
+     */
     public static Flavour of(int heapAddressBits) {
         return heapAddressBits == 40 ? DEFAULT : new Flavour(heapAddressBits, 0);
     }
@@ -96,7 +102,12 @@ public final class Flavour {
         return (1L << heapAddressBits) - 1;
     }
 
-    /** @return a flavour with the same address width and another bug-compat mask @param mask the mask */
+    /**
+     * {@return a flavour with the same address width and another bug-compatibility mask}
+     *
+     * @param mask the bug-compatibility mask ({@link BugCompat} bits)
+     * @throws IllegalArgumentException if the mask has undefined bits
+     */
     public Flavour withBugCompat(int mask) {
         return mask == bugCompat ? this : new Flavour(heapAddressBits, mask);
     }

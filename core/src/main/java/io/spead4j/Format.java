@@ -74,12 +74,25 @@ public final class Format {
         return new Format(List.copyOf(entries), dtype, total);
     }
 
-    /** @return the format of the given fields @param entries the fields @see #of(List) */
+    /**
+     * Validates format fields and derives their internal type, as {@link #of(List)}.
+     *
+     * @param entries the fields (code, width in bits)
+     * @return the format
+     * @throws IllegalArgumentException as {@link #of(List)}
+     */
     public static Format of(FormatEntry... entries) {
         return of(List.of(entries));
     }
 
-    /** @return the one-field format {@code [(code, bits)]} @param code type code @param bits width in bits */
+    /**
+     * Creates the one-field format {@code [(code, bits)]}, as {@link #of(List)}.
+     *
+     * @param code the field's type code: {@code 'u'}, {@code 'i'}, {@code 'f'}, {@code 'b'} or {@code 'c'}
+     * @param bits the field's width in bits
+     * @return the format
+     * @throws IllegalArgumentException as {@link #of(List)}
+     */
     public static Format of(char code, long bits) {
         return of(List.of(new FormatEntry(code, bits)));
     }

@@ -261,22 +261,38 @@ public final class ItemGroup {
         return new Updates(updated, errors);
     }
 
-    /** @return the item with that name, or null @param name the name */
+    /**
+     * {@return the item with that name, or null if there is none}
+     *
+     * @param name the item's name
+     */
     public Item get(String name) {
         return byName.get(name);
     }
 
-    /** @return the item with that id, or null @param id the id */
+    /**
+     * {@return the item with that id, or null if there is none}
+     *
+     * @param id the item's id
+     */
     public Item getById(long id) {
         return byId.get(id);
     }
 
-    /** @return true if an item has that name @param name the name */
+    /**
+     * {@return true if an item has that name}
+     *
+     * @param name the item's name
+     */
     public boolean contains(String name) {
         return byName.containsKey(name);
     }
 
-    /** @return true if an item has that id @param id the id */
+    /**
+     * {@return true if an item has that id}
+     *
+     * @param id the item's id
+     */
     public boolean containsId(long id) {
         return byId.containsKey(id);
     }

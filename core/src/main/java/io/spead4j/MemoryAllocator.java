@@ -33,8 +33,8 @@ public interface MemoryAllocator {
     }
 
     /**
-     * @return an allocator of zeroed native (off-heap) memory, released once a segment is unreachable; what a
-     *         {@link MemoryPool} uses unless given another
+     * {@return an allocator of zeroed native (off-heap) memory, released once a segment is unreachable; what a
+     *         {@link MemoryPool} uses unless given another}
      */
     static MemoryAllocator offHeap() {
         return OffHeapAllocator.INSTANCE;

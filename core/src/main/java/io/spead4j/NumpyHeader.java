@@ -120,7 +120,11 @@ public record NumpyHeader(DType dtype, long[] shape, boolean fortranOrder) {
         return new NumpyHeader(dtype, shape, fortranOrder);
     }
 
-    /** @return a shape as a Python tuple: {@code ()}, {@code (5,)}, {@code (4, 3)} @param shape the dimensions */
+    /**
+     * {@return a shape as a Python tuple: {@code ()}, {@code (5,)}, {@code (4, 3)}}
+     *
+     * @param shape the dimensions
+     */
     public static String shapeString(long[] shape) {
         if (shape.length == 1) {
             return "(" + shape[0] + ",)";

@@ -26,7 +26,11 @@ public final class DropCounts {
         this.counts = counts.clone();
     }
 
-    /** @return the count of one reason @param reason the reason */
+    /**
+     * {@return the count of one reason}
+     *
+     * @param reason the drop reason
+     */
     public long get(DropReason reason) {
         return counts[reason.ordinal()];
     }

@@ -69,12 +69,21 @@ public final class Stream extends StreamBase implements Iterable<HeapBase> {
         this.ring = new ArrayDeque<>(ringConfig.heaps());
     }
 
-    /** Creates a ring stream with the default ring. @param threadPool the pool @param config the configuration */
+    /**
+     * Creates a ring stream with the default ring configuration.
+     *
+     * @param threadPool the pool the readers run on
+     * @param config the stream configuration
+     */
     public Stream(ThreadPool threadPool, StreamConfig config) {
         this(threadPool, config, RingStreamConfig.DEFAULT);
     }
 
-    /** Creates a ring stream with default configurations. @param threadPool the pool */
+    /**
+     * Creates a ring stream with the default stream and ring configurations.
+     *
+     * @param threadPool the pool the readers run on
+     */
     public Stream(ThreadPool threadPool) {
         this(threadPool, StreamConfig.DEFAULT, RingStreamConfig.DEFAULT);
     }

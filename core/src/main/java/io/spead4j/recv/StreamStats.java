@@ -47,7 +47,11 @@ public final class StreamStats {
         return values.length;
     }
 
-    /** @return a statistic by index @param index its index */
+    /**
+     * {@return the value of a statistic by index}
+     *
+     * @param index the statistic's index, 0 .. {@link #size()} - 1 ({@link StreamConfig#STAT_HEAPS} and the like)
+     */
     public long get(int index) {
         return values[index];
     }
@@ -157,7 +161,11 @@ public final class StreamStats {
         }
     }
 
-    /** @return true if a statistic of that name exists @param name the name */
+    /**
+     * {@return true if a statistic of that name exists}
+     *
+     * @param name the statistic's name
+     */
     public boolean contains(String name) {
         return indexOf(name) >= 0;
     }

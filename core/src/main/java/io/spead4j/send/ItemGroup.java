@@ -94,12 +94,20 @@ public final class ItemGroup {
         return items.addItem(id, name, description, shape, format, value);
     }
 
-    /** @return the item called {@code name}, or null @param name the name */
+    /**
+     * {@return the item called {@code name}, or null if there is none}
+     *
+     * @param name the item's name
+     */
     public Item get(String name) {
         return items.get(name);
     }
 
-    /** @return the item with this id, or null @param id the id */
+    /**
+     * {@return the item with this id, or null if there is none}
+     *
+     * @param id the item's id
+     */
     public Item getById(long id) {
         return items.getById(id);
     }

@@ -146,19 +146,34 @@ public final class PacketBatch {
         return used;
     }
 
-    /** @return offset of packet {@code i} in {@link #segment()} @param i packet index */
+    /**
+     * {@return the offset of packet {@code i} in {@link #segment()}}
+     *
+     * @param i packet index, 0 .. {@link #size()} - 1
+     * @throws IndexOutOfBoundsException if there is no packet {@code i}
+     */
     public int offset(int i) {
         Objects.checkIndex(i, count);
         return offsets[i];
     }
 
-    /** @return size of packet {@code i} in bytes @param i packet index */
+    /**
+     * {@return the size of packet {@code i} in bytes}
+     *
+     * @param i packet index, 0 .. {@link #size()} - 1
+     * @throws IndexOutOfBoundsException if there is no packet {@code i}
+     */
     public int length(int i) {
         Objects.checkIndex(i, count);
         return lengths[i];
     }
 
-    /** @return the substream packet {@code i} goes to @param i packet index */
+    /**
+     * {@return the index of the substream packet {@code i} goes to}
+     *
+     * @param i packet index, 0 .. {@link #size()} - 1
+     * @throws IndexOutOfBoundsException if there is no packet {@code i}
+     */
     public int substreamIndex(int i) {
         Objects.checkIndex(i, count);
         return substreams[i];
@@ -176,7 +191,12 @@ public final class PacketBatch {
         errors[i] = Objects.requireNonNull(error, "error");
     }
 
-    /** @return whether packet {@code i} was reported failed @param i packet index */
+    /**
+     * {@return whether packet {@code i} was reported failed}
+     *
+     * @param i packet index, 0 .. {@link #size()} - 1
+     * @throws IndexOutOfBoundsException if there is no packet {@code i}
+     */
     public boolean failed(int i) {
         Objects.checkIndex(i, count);
         return errors[i] != null;

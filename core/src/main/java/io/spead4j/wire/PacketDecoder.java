@@ -210,8 +210,8 @@ public final class PacketDecoder {
     }
 
     /**
-     * @return the leniency bits the last successful decode needed (0 if the packet follows spead2's rules,
-     *     or was rejected)
+     * {@return the leniency bits the last successful decode needed (0 if the packet follows spead2's rules,
+     *     or was rejected)}
      */
     public int leniencyApplied() {
         return applied;
