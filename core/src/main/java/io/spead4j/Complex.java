@@ -8,7 +8,7 @@ package io.spead4j;
  * @param im the imaginary part
  */
 public record Complex(double re, double im) {
-    /** @return the number in Python's {@code (re+imj)} style, with Java number formatting, e.g. {@code (1.0+2.0j)} */
+    /** {@return the number in Python's {@code (re+imj)} style, with Java number formatting, e.g. {@code (1.0+2.0j)}} */
     @Override
     public String toString() {
         return "(" + re + (im < 0 || (im == 0 && 1 / im < 0) ? "" : "+") + im + "j)";

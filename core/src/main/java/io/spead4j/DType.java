@@ -285,37 +285,37 @@ public final class DType {
         return new IllegalArgumentException("data type '" + original + "' not understood");
     }
 
-    /** @return the kind: one of {@code b i u f c S O V} (V for records) */
+    /** {@return the kind: one of {@code b i u f c S O V} (V for records)} */
     public char kind() {
         return kind;
     }
 
-    /** @return the size of one element in bytes */
+    /** {@return the size of one element in bytes} */
     public int itemsize() {
         return itemsize;
     }
 
-    /** @return {@code <}, {@code >} or {@code |} (one-byte types, byte strings, objects and records) */
+    /** {@return {@code <}, {@code >} or {@code |} (one-byte types, byte strings, objects and records)} */
     public char byteOrder() {
         return byteOrder;
     }
 
-    /** @return the byte order of this type's multi-byte values: little-endian for {@code <}, else big-endian */
+    /** {@return the byte order of this type's multi-byte values: little-endian for {@code <}, else big-endian} */
     public ByteOrder order() {
         return byteOrder == LITTLE ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
     }
 
-    /** @return true for record types */
+    /** {@return true for record types} */
     public boolean isRecord() {
         return kind == KIND_RECORD;
     }
 
-    /** @return the fields of a record type, empty for scalar types */
+    /** {@return the fields of a record type, empty for scalar types} */
     public List<Field> fields() {
         return fields;
     }
 
-    /** @return true if this type is or contains the object type (spead2's bit-level path) */
+    /** {@return true if this type is or contains the object type (spead2's bit-level path)} */
     public boolean hasObject() {
         if (kind == KIND_OBJECT) {
             return true;
@@ -380,7 +380,7 @@ public final class DType {
         return byteOrder == NOT_APPLICABLE || byteOrder == target ? this : new DType(kind, itemsize, target, fields);
     }
 
-    /** @return numpy's {@code dtype.str}: {@code <i4}, {@code |b1}, ...; {@code |V<n>} for records */
+    /** {@return numpy's {@code dtype.str}: {@code <i4}, {@code |b1}, ...; {@code |V<n>} for records} */
     public String str() {
         if (kind == KIND_OBJECT) {
             return "|O";
@@ -389,8 +389,8 @@ public final class DType {
     }
 
     /**
-     * @return the Python literal a numpy header's {@code descr} holds: {@code '<i4'} (quoted) for scalar types,
-     *     {@code [('f0', '>i4'), ('f1', '>f8')]} for records
+     * {@return the Python literal a numpy header's {@code descr} holds: {@code '<i4'} (quoted) for scalar types,
+     *     {@code [('f0', '>i4'), ('f1', '>f8')]} for records}
      */
     public String descrLiteral() {
         if (!isRecord()) {
@@ -407,7 +407,7 @@ public final class DType {
         return sb.append(']').toString();
     }
 
-    /** @return {@link #str()} for scalar types, the descr list for records (what {@link #parse} reads back) */
+    /** {@return {@link #str()} for scalar types, the descr list for records (what {@link #parse} reads back)} */
     @Override
     public String toString() {
         return isRecord() ? descrLiteral() : str();

@@ -7,15 +7,15 @@ import java.util.List;
  * on {@code io.spead4j.recv}. {@code io.spead4j.recv.Heap} implements it.
  */
 public interface DecodedHeap {
-    /** @return the heap counter */
+    /** {@return the heap counter} */
     long cnt();
 
-    /** @return the flavour the heap was decoded with (its address width, the stream's bug-compat flags) */
+    /** {@return the flavour the heap was decoded with (its address width, the stream's bug-compat flags)} */
     Flavour flavour();
 
-    /** @return the items in spead2's order (addressed by address, then immediates by value), descriptors included */
+    /** {@return the items in spead2's order (addressed by address, then immediates by value), descriptors included} */
     List<RawItem> items();
 
-    /** @return the descriptors the heap carries, in item order */
+    /** {@return the descriptors the heap carries, in item order} */
     List<Descriptor> descriptors();
 }

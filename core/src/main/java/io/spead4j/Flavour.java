@@ -56,47 +56,58 @@ public final class Flavour {
         return new Flavour(heapAddressBits, bugCompat);
     }
 
-    /** Creates the flavour SPEAD-64-A without bug-compatibility flags. @param heapAddressBits A @return it */
+    /**
+     * Creates the flavour SPEAD-64-A without bug-compatibility flags.
+     *
+     * @param heapAddressBits the heap address width A in bits: a multiple of 8 from 8 to 56
+     * @return the flavour
+     * @throws IllegalArgumentException if the width is not supported
+     */
     public static Flavour of(int heapAddressBits) {
         return heapAddressBits == 40 ? DEFAULT : new Flavour(heapAddressBits, 0);
     }
 
-    /** @return the SPEAD version (always 4) */
+    /** {@return the SPEAD version (always 4)} */
     public int version() {
         return VERSION;
     }
 
-    /** @return the item pointer width in bits (always 64) */
+    /** {@return the item pointer width in bits (always 64)} */
     public int itemPointerBits() {
         return ITEM_POINTER_BITS;
     }
 
-    /** @return the heap address width A in bits */
+    /** {@return the heap address width A in bits} */
     public int heapAddressBits() {
         return heapAddressBits;
     }
 
-    /** @return the heap address width in bytes, A / 8 */
+    /** {@return the heap address width in bytes, A / 8} */
     public int heapAddressBytes() {
         return heapAddressBits / 8;
     }
 
-    /** @return the bug-compatibility mask */
+    /** {@return the bug-compatibility mask} */
     public int bugCompat() {
         return bugCompat;
     }
 
-    /** @return the largest item id this flavour can carry, {@code 2^(63-A) - 1} */
+    /** {@return the largest item id this flavour can carry, {@code 2^(63-A) - 1}} */
     public long maxItemId() {
         return (1L << (ITEM_POINTER_BITS - 1 - heapAddressBits)) - 1;
     }
 
-    /** @return the mask of an A-bit value (heap cnt, address, immediate), {@code 2^A - 1} */
+    /** {@return the mask of an A-bit value (heap cnt, address, immediate), {@code 2^A - 1}} */
     public long addressMask() {
         return (1L << heapAddressBits) - 1;
     }
 
-    /** @return a flavour with the same address width and another bug-compat mask @param mask the mask */
+    /**
+     * {@return a flavour with the same address width and another bug-compatibility mask}
+     *
+     * @param mask the bug-compatibility mask ({@link BugCompat} bits)
+     * @throws IllegalArgumentException if the mask has undefined bits
+     */
     public Flavour withBugCompat(int mask) {
         return mask == bugCompat ? this : new Flavour(heapAddressBits, mask);
     }

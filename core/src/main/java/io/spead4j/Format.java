@@ -74,12 +74,25 @@ public final class Format {
         return new Format(List.copyOf(entries), dtype, total);
     }
 
-    /** @return the format of the given fields @param entries the fields @see #of(List) */
+    /**
+     * Validates format fields and derives their internal type, as {@link #of(List)}.
+     *
+     * @param entries the fields (code, width in bits)
+     * @return the format
+     * @throws IllegalArgumentException as {@link #of(List)}
+     */
     public static Format of(FormatEntry... entries) {
         return of(List.of(entries));
     }
 
-    /** @return the one-field format {@code [(code, bits)]} @param code type code @param bits width in bits */
+    /**
+     * Creates the one-field format {@code [(code, bits)]}, as {@link #of(List)}.
+     *
+     * @param code the field's type code: {@code 'u'}, {@code 'i'}, {@code 'f'}, {@code 'b'} or {@code 'c'}
+     * @param bits the field's width in bits
+     * @return the format
+     * @throws IllegalArgumentException as {@link #of(List)}
+     */
     public static Format of(char code, long bits) {
         return of(List.of(new FormatEntry(code, bits)));
     }
@@ -123,32 +136,32 @@ public final class Format {
         return of(entries);
     }
 
-    /** @return the fields */
+    /** {@return the fields} */
     public List<FormatEntry> entries() {
         return entries;
     }
 
-    /** @return the internal numpy type (big-endian numbers, {@code ?}, {@code S1}, object, or a record of them) */
+    /** {@return the internal numpy type (big-endian numbers, {@code ?}, {@code S1}, object, or a record of them)} */
     public DType dtype() {
         return dtype;
     }
 
-    /** @return bits per element: the sum of the field widths */
+    /** {@return bits per element: the sum of the field widths} */
     public long bits() {
         return bits;
     }
 
-    /** @return true if some field needs the bit-level path (the internal type holds objects) */
+    /** {@return true if some field needs the bit-level path (the internal type holds objects)} */
     public boolean hasObject() {
         return dtype.hasObject();
     }
 
-    /** @return true if this is exactly {@code [('c', 8)]}, whose one-dimensional items decode to strings */
+    /** {@return true if this is exactly {@code [('c', 8)]}, whose one-dimensional items decode to strings} */
     public boolean isString() {
         return entries.size() == 1 && entries.get(0).code() == 'c' && entries.get(0).bits() == 8;
     }
 
-    /** @return the Python literal, e.g. {@code [('u', 40)]} */
+    /** {@return the Python literal, e.g. {@code [('u', 40)]}} */
     @Override
     public String toString() {
         return text(entries);

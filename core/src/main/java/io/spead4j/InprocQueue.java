@@ -43,22 +43,22 @@ public final class InprocQueue {
             // empty
         }
 
-        /** @return the memory holding the packet */
+        /** {@return the memory holding the packet} */
         public MemorySegment segment() {
             return segment;
         }
 
-        /** @return the packet's offset in {@link #segment()} */
+        /** {@return the packet's offset in {@link #segment()}} */
         public long offset() {
             return offset;
         }
 
-        /** @return the packet's length in bytes */
+        /** {@return the packet's length in bytes} */
         public int length() {
             return length;
         }
 
-        /** @return a copy of the packet's bytes */
+        /** {@return a copy of the packet's bytes} */
         public byte[] toByteArray() {
             return segment.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
         }
@@ -179,12 +179,12 @@ public final class InprocQueue {
         notifyAll();
     }
 
-    /** @return true once {@link #stop()} has been called */
+    /** {@return true once {@link #stop()} has been called} */
     public synchronized boolean isStopped() {
         return stopped;
     }
 
-    /** @return the number of packets waiting */
+    /** {@return the number of packets waiting} */
     public synchronized int size() {
         return count;
     }
@@ -282,7 +282,7 @@ public final class InprocQueue {
         return pop(p, timeout, unit) ? p.toByteArray() : null;
     }
 
-    /** @return a copy of the oldest packet without waiting, or {@code null} if there is none */
+    /** {@return a copy of the oldest packet without waiting, or {@code null} if there is none} */
     public byte[] tryPop() {
         Packet p = new Packet();
         return tryPop(p) ? p.toByteArray() : null;

@@ -130,21 +130,46 @@ public final class Item {
         }
     }
 
-    /** @return a numpy-typed item in C order @param id id @param name name @param description text
-     *  @param shape dims (no variable dimension) @param dtype type */
+    /**
+     * Creates a numpy-typed item in C order, as the constructor with no format.
+     *
+     * @param id the item id (at least 0)
+     * @param name the name
+     * @param description the description
+     * @param shape dimensions (no variable dimension)
+     * @param dtype the numpy type
+     * @return the item, with no value
+     */
     public static Item ofDType(long id, String name, String description, long[] shape, DType dtype) {
         return new Item(id, name, description, shape, dtype, NdArray.Order.C, null);
     }
 
-    /** @return a numpy-typed item @param id id @param name name @param description text @param shape dims
-     *  @param dtype type @param order storage order */
+    /**
+     * Creates a numpy-typed item, as the constructor with no format.
+     *
+     * @param id the item id (at least 0)
+     * @param name the name
+     * @param description the description
+     * @param shape dimensions (no variable dimension)
+     * @param dtype the numpy type
+     * @param order storage order of the values
+     * @return the item, with no value
+     */
     public static Item ofDType(long id, String name, String description, long[] shape, DType dtype,
                                NdArray.Order order) {
         return new Item(id, name, description, shape, dtype, order, null);
     }
 
-    /** @return a format item @param id id @param name name @param description text @param shape dims (-1 variable)
-     *  @param format the format */
+    /**
+     * Creates a legacy-format item in C order, as the constructor with no dtype.
+     *
+     * @param id the item id (at least 0)
+     * @param name the name
+     * @param description the description
+     * @param shape dimensions; {@code -1} marks a variable dimension (at most one)
+     * @param format the legacy format
+     * @return the item, with no value
+     */
     public static Item ofFormat(long id, String name, String description, long[] shape, Format format) {
         return new Item(id, name, description, shape, null, NdArray.Order.C, format);
     }
@@ -219,57 +244,57 @@ public final class Item {
         return new Descriptor(id, name, description, dims, format.entries(), "");
     }
 
-    /** @return {@link #toDescriptor(int)} without bug-compatibility flags */
+    /** {@return {@link #toDescriptor(int)} without bug-compatibility flags} */
     public Descriptor toDescriptor() {
         return toDescriptor(0);
     }
 
-    /** @return the item id */
+    /** {@return the item id} */
     public long id() {
         return id;
     }
 
-    /** @return the name */
+    /** {@return the name} */
     public String name() {
         return name;
     }
 
-    /** @return the description */
+    /** {@return the description} */
     public String description() {
         return description;
     }
 
-    /** @return a copy of the shape, {@code -1} for a variable dimension */
+    /** {@return a copy of the shape, {@code -1} for a variable dimension} */
     public long[] shape() {
         return shape.clone();
     }
 
-    /** @return the numpy type, or null for a format item */
+    /** {@return the numpy type, or null for a format item} */
     public DType dtype() {
         return dtype;
     }
 
-    /** @return the legacy format, or null for a dtype item */
+    /** {@return the legacy format, or null for a dtype item} */
     public Format format() {
         return format;
     }
 
-    /** @return the storage order */
+    /** {@return the storage order} */
     public NdArray.Order order() {
         return order;
     }
 
-    /** @return the internal numpy type: the dtype, or the type derived from the format */
+    /** {@return the internal numpy type: the dtype, or the type derived from the format} */
     public DType internalDType() {
         return internal;
     }
 
-    /** @return bits per element: dtype itemsize × 8, or the sum of the format's widths */
+    /** {@return bits per element: dtype itemsize × 8, or the sum of the format's widths} */
     public long itemsizeBits() {
         return dtype != null ? dtype.itemsize() * 8L : format.bits();
     }
 
-    /** @return true if a dimension is variable */
+    /** {@return true if a dimension is variable} */
     public boolean isVariableSize() {
         for (long d : shape) {
             if (d == -1) {
@@ -280,16 +305,17 @@ public final class Item {
     }
 
     /**
-     * @return whether a small value of this item may be sent as an immediate: no variable dimension, and a
-     *     dtype or a whole number of bytes per element
+     * {@return whether a small value of this item may be sent as an immediate: no variable dimension, and a
+     *     dtype or a whole number of bytes per element}
      */
     public boolean allowImmediate() {
         return !isVariableSize() && (dtype != null || itemsizeBits() % 8 == 0);
     }
 
     /**
-     * @return the shape with the variable dimension (if any) replaced by what {@code maxElements} elements
-     *     fill (0 when the other dimensions multiply to 0)
+     * {@return the shape with the variable dimension (if any) replaced by what {@code maxElements} elements
+     *     fill (0 when the other dimensions multiply to 0)}
+     *
      * @param maxElements how many elements the data holds
      */
     public long[] dynamicShape(long maxElements) {
@@ -309,8 +335,11 @@ public final class Item {
         return out;
     }
 
-    /** @return whether {@code other} matches this item's shape, variable dimensions matching anything
-     *  @param other a concrete shape */
+    /**
+     * {@return whether {@code other} matches this item's shape, variable dimensions matching anything}
+     *
+     * @param other a concrete shape
+     */
     public boolean compatibleShape(long[] other) {
         if (other.length != shape.length) {
             return false;
@@ -351,19 +380,24 @@ public final class Item {
         version++;
     }
 
-    /** @return the version, incremented by every value change */
+    /** {@return the version, incremented by every value change} */
     public long version() {
         return version;
     }
 
-    /** Sets the version (spead2 lets callers bump it after changing a value in place). @param version it */
+    /**
+     * Sets the version (spead2 lets callers bump it after changing a value in place).
+     *
+     * @param version the new version
+     */
     public void setVersion(long version) {
         this.version = version;
     }
 
     /**
-     * @return whether {@code other} has the same name, description, shape, dtype, order and format (what
-     *     spead2's ItemGroup compares before replacing an item)
+     * {@return whether {@code other} has the same id, name, description, shape, dtype, order and format (what
+     *     spead2's ItemGroup compares before replacing an item)}
+     *
      * @param other the other item
      */
     public boolean sameDescriptor(Item other) {

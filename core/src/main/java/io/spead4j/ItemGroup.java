@@ -82,12 +82,12 @@ public final class ItemGroup {
             return items.containsKey(key);
         }
 
-        /** @return the descriptors and items of the heap that failed, in the order met */
+        /** {@return the descriptors and items of the heap that failed, in the order met} */
         public List<Failure> errors() {
             return errors;
         }
 
-        /** @return true if something in the heap failed */
+        /** {@return true if something in the heap failed} */
         public boolean hasErrors() {
             return !errors.isEmpty();
         }
@@ -210,7 +210,7 @@ public final class ItemGroup {
         return this;
     }
 
-    /** @return true if {@link #update} sets array values that view the heap's memory (see {@link #zeroCopy}) */
+    /** {@return true if {@link #update} sets array values that view the heap's memory (see {@link #zeroCopy})} */
     public boolean isZeroCopy() {
         return zeroCopy;
     }
@@ -261,52 +261,68 @@ public final class ItemGroup {
         return new Updates(updated, errors);
     }
 
-    /** @return the item with that name, or null @param name the name */
+    /**
+     * {@return the item with that name, or null if there is none}
+     *
+     * @param name the item's name
+     */
     public Item get(String name) {
         return byName.get(name);
     }
 
-    /** @return the item with that id, or null @param id the id */
+    /**
+     * {@return the item with that id, or null if there is none}
+     *
+     * @param id the item's id
+     */
     public Item getById(long id) {
         return byId.get(id);
     }
 
-    /** @return true if an item has that name @param name the name */
+    /**
+     * {@return true if an item has that name}
+     *
+     * @param name the item's name
+     */
     public boolean contains(String name) {
         return byName.containsKey(name);
     }
 
-    /** @return true if an item has that id @param id the id */
+    /**
+     * {@return true if an item has that id}
+     *
+     * @param id the item's id
+     */
     public boolean containsId(long id) {
         return byId.containsKey(id);
     }
 
-    /** @return the item names in insertion order (read-only live view) */
+    /** {@return the item names in insertion order (read-only live view)} */
     public Set<String> keys() {
         return Collections.unmodifiableSet(byName.keySet());
     }
 
-    /** @return the item ids (read-only live view, insertion order) */
+    /** {@return the item ids (read-only live view, insertion order)} */
     public Set<Long> ids() {
         return Collections.unmodifiableSet(byId.keySet());
     }
 
-    /** @return the items in insertion order of their names (read-only live view) */
+    /** {@return the items in insertion order of their names (read-only live view)} */
     public Collection<Item> values() {
         return Collections.unmodifiableCollection(byName.values());
     }
 
-    /** @return the number of items */
+    /** {@return the number of items} */
     public int size() {
         return byName.size();
     }
 
-    /** @return how many descriptors and item values failed to apply, over all updates */
+    /** {@return how many descriptors and item values failed to apply, over all updates} */
     public long failures() {
         return failures;
     }
 
-    /** @return how many raw items were skipped because no descriptor had been seen for their id */
+    /** {@return how many raw items were skipped because no descriptor had been seen for their id} */
     public long unknownItems() {
         return unknownItems;
     }

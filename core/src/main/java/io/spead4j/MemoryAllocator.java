@@ -27,14 +27,14 @@ public interface MemoryAllocator {
         // garbage collected
     }
 
-    /** @return the plain allocator: a new zeroed on-heap segment per request */
+    /** {@return the plain allocator: a new zeroed on-heap segment per request} */
     static MemoryAllocator plain() {
         return PlainAllocator.INSTANCE;
     }
 
     /**
-     * @return an allocator of zeroed native (off-heap) memory, released once a segment is unreachable; what a
-     *         {@link MemoryPool} uses unless given another
+     * {@return an allocator of zeroed native (off-heap) memory, released once a segment is unreachable; what a
+     *         {@link MemoryPool} uses unless given another}
      */
     static MemoryAllocator offHeap() {
         return OffHeapAllocator.INSTANCE;

@@ -155,35 +155,35 @@ public final class MemoryPool implements MemoryAllocator {
         }
     }
 
-    /** @return whether a request that finds the pool empty logs a warning */
+    /** {@return whether a request that finds the pool empty logs a warning} */
     public boolean isWarnOnEmpty() {
         synchronized (free) {
             return warnOnEmpty;
         }
     }
 
-    /** @return buffers of the pool's size allocated from the underlying allocator so far (initial ones too) */
+    /** {@return buffers of the pool's size allocated from the underlying allocator so far (initial ones too)} */
     public long allocations() {
         synchronized (free) {
             return allocations;
         }
     }
 
-    /** @return background refills started so far (each tops the pool up to {@code initial}) */
+    /** {@return background refills started so far (each tops the pool up to {@code initial})} */
     public long refills() {
         synchronized (free) {
             return refills;
         }
     }
 
-    /** @return empty-pool warnings logged so far (for tests of the rate limit) */
+    /** {@return empty-pool warnings logged so far (for tests of the rate limit)} */
     long warningsLogged() {
         synchronized (free) {
             return warnings;
         }
     }
 
-    /** @return requests so far that found no free buffer (a new one was allocated for each) */
+    /** {@return requests so far that found no free buffer (a new one was allocated for each)} */
     public long emptyCount() {
         synchronized (free) {
             return emptyCount;
@@ -232,24 +232,24 @@ public final class MemoryPool implements MemoryAllocator {
         underlying.free(segment);
     }
 
-    /** @return the number of free buffers in the pool */
+    /** {@return the number of free buffers in the pool} */
     public int freeCount() {
         synchronized (free) {
             return free.size();
         }
     }
 
-    /** @return the smallest request served by the pool */
+    /** {@return the smallest request served by the pool} */
     public long lower() {
         return lower;
     }
 
-    /** @return the largest request served by the pool, the size of its buffers */
+    /** {@return the largest request served by the pool, the size of its buffers} */
     public long upper() {
         return upper;
     }
 
-    /** @return the most free buffers kept */
+    /** {@return the most free buffers kept} */
     public int maxFree() {
         return maxFree;
     }

@@ -100,8 +100,16 @@ public final class NdArray {
         return new NdArray(dtype, dims, order, view, (int) elements);
     }
 
-    /** @return an array viewing {@code bytes} (no copy) @param dtype type @param shape dims @param order order
-     *  @param bytes exactly or more than the needed bytes @see #wrap(DType, long[], Order, ByteBuffer) */
+    /**
+     * Views a byte array as an array without copying, as {@link #wrap(DType, long[], Order, ByteBuffer)}.
+     *
+     * @param dtype element type (no object type)
+     * @param shape dimensions, each at least 0
+     * @param order storage order of the bytes
+     * @param bytes the data; at least {@code elements × itemsize} bytes, of which only those first are used
+     * @return the array
+     * @throws IllegalArgumentException as {@link #wrap(DType, long[], Order, ByteBuffer)}
+     */
     public static NdArray wrap(DType dtype, long[] shape, Order order, byte[] bytes) {
         return wrap(dtype, shape, order, ByteBuffer.wrap(bytes));
     }
@@ -135,7 +143,15 @@ public final class NdArray {
         return out;
     }
 
-    /** @return an integer (or bool) array @param dtype integer type @param shape dims @param values row-major values */
+    /**
+     * Builds a C-order integer (or bool) array from its values, as {@link #fromElements}.
+     *
+     * @param dtype an integer or bool element type
+     * @param shape dimensions
+     * @param values the elements in logical row-major order, as many as the shape holds
+     * @return the array (fresh bytes)
+     * @throws IllegalArgumentException if the count is wrong or a value does not fit the type
+     */
     public static NdArray ofLongs(DType dtype, long[] shape, long... values) {
         List<Object> list = new ArrayList<>(values.length);
         for (long v : values) {
@@ -144,7 +160,15 @@ public final class NdArray {
         return fromElements(dtype, shape, Order.C, list);
     }
 
-    /** @return a floating-point (or other numeric) array @param dtype type @param shape dims @param values values */
+    /**
+     * Builds a C-order floating-point (or other numeric) array from its values, as {@link #fromElements}.
+     *
+     * @param dtype a numeric element type
+     * @param shape dimensions
+     * @param values the elements in logical row-major order, as many as the shape holds
+     * @return the array (fresh bytes)
+     * @throws IllegalArgumentException if the count is wrong or a value does not fit the type
+     */
     public static NdArray ofDoubles(DType dtype, long[] shape, double... values) {
         List<Object> list = new ArrayList<>(values.length);
         for (double v : values) {
@@ -153,7 +177,14 @@ public final class NdArray {
         return fromElements(dtype, shape, Order.C, list);
     }
 
-    /** @return a {@code |b1} array @param shape dims @param values row-major values */
+    /**
+     * Builds a C-order {@code |b1} (bool) array from its values.
+     *
+     * @param shape dimensions
+     * @param values the elements in logical row-major order, as many as the shape holds
+     * @return the array (fresh bytes)
+     * @throws IllegalArgumentException if the count is wrong
+     */
     public static NdArray ofBooleans(long[] shape, boolean... values) {
         List<Object> list = new ArrayList<>(values.length);
         for (boolean v : values) {
@@ -162,7 +193,15 @@ public final class NdArray {
         return fromElements(DType.BOOL, shape, Order.C, list);
     }
 
-    /** @return a complex array @param dtype {@code c8} or {@code c16} type @param shape dims @param values values */
+    /**
+     * Builds a C-order complex array from its values, as {@link #fromElements}.
+     *
+     * @param dtype a {@code c8} or {@code c16} element type
+     * @param shape dimensions
+     * @param values the elements in logical row-major order, as many as the shape holds
+     * @return the array (fresh bytes)
+     * @throws IllegalArgumentException if the count is wrong or a value does not fit the type
+     */
     public static NdArray ofComplex(DType dtype, long[] shape, Complex... values) {
         return fromElements(dtype, shape, Order.C, Arrays.asList((Object[]) values));
     }
@@ -181,44 +220,44 @@ public final class NdArray {
         return n;
     }
 
-    /** @return the element type */
+    /** {@return the element type} */
     public DType dtype() {
         return dtype;
     }
 
-    /** @return a copy of the dimensions */
+    /** {@return a copy of the dimensions} */
     public long[] shape() {
         return shape.clone();
     }
 
-    /** @return the number of dimensions (0 for a scalar) */
+    /** {@return the number of dimensions (0 for a scalar)} */
     public int ndim() {
         return shape.length;
     }
 
-    /** @return the number of elements */
+    /** {@return the number of elements} */
     public int size() {
         return size;
     }
 
-    /** @return the storage order of the bytes */
+    /** {@return the storage order of the bytes} */
     public Order order() {
         return order;
     }
 
-    /** @return a read-only view of the bytes in storage order, byte order set to the dtype's */
+    /** {@return a read-only view of the bytes in storage order, byte order set to the dtype's} */
     public ByteBuffer buffer() {
         return data.duplicate().order(data.order());
     }
 
-    /** @return a copy of the bytes in storage order */
+    /** {@return a copy of the bytes in storage order} */
     public byte[] toBytes() {
         byte[] out = new byte[data.remaining()];
         data.duplicate().get(out);
         return out;
     }
 
-    /** @return the same array over a private copy of the bytes */
+    /** {@return the same array over a private copy of the bytes} */
     public NdArray copy() {
         return wrap(dtype, shape, order, toBytes());
     }
@@ -273,12 +312,22 @@ public final class NdArray {
         return offset;
     }
 
-    /** @return the element at a logical index as a boxed Java value (see the class doc) @param index indices */
+    /**
+     * {@return the element at a logical index as a boxed Java value (see the class doc)}
+     *
+     * @param index one index per dimension
+     * @throws IndexOutOfBoundsException if an index is outside its dimension
+     */
     public Object get(long... index) {
         return read(data, offsetOf(index), dtype);
     }
 
-    /** @return the element at a position of the logical row-major order @param flat 0 .. size - 1 */
+    /**
+     * {@return the element at a position of the logical row-major order, as a boxed Java value}
+     *
+     * @param flat the position, 0 .. size - 1
+     * @throws IndexOutOfBoundsException if the position is out of range
+     */
     public Object getFlat(long flat) {
         if (flat < 0 || flat >= size) {
             throw new IndexOutOfBoundsException("flat index " + flat + " out of range for size " + size);
@@ -287,9 +336,10 @@ public final class NdArray {
     }
 
     /**
-     * @return an integer or bool element as a long: the value, except that a {@code u8} element of 2^63 or
-     *     more comes back as its bit pattern, a negative long (see {@link #getUnsignedLong})
-     * @param index indices
+     * {@return an integer or bool element as a long: the value, except that a {@code u8} element of 2^63 or
+     *     more comes back as its bit pattern, a negative long (see {@link #getUnsignedLong})}
+     *
+     * @param index one index per dimension
      * @throws IllegalStateException if the type does not hold integers
      */
     public long getLong(long... index) {
@@ -302,7 +352,7 @@ public final class NdArray {
      * {@link Long#MAX_VALUE}, negative for a {@code u8} element from 2^63 to 2^64 - 1 (read it with
      * {@link Long#toUnsignedString(long)}, {@link Long#compareUnsigned}, {@link Long#divideUnsigned}).
      *
-     * @param index indices
+     * @param index one index per dimension
      * @return the unsigned value's bits
      * @throws IllegalStateException if the type is not unsigned or bool
      */
@@ -314,8 +364,9 @@ public final class NdArray {
     }
 
     /**
-     * @return an integer or bool element as its exact value: 0 .. 2^64 - 1 for {@code u8}
-     * @param index indices
+     * {@return an integer or bool element as its exact value: 0 .. 2^64 - 1 for {@code u8}}
+     *
+     * @param index one index per dimension
      * @throws IllegalStateException if the type does not hold integers
      */
     public BigInteger getBigInteger(long... index) {
@@ -331,23 +382,33 @@ public final class NdArray {
         }
     }
 
-    /** @return {@code bits} read as an unsigned 64-bit number */
+    /** {@return {@code bits} read as an unsigned 64-bit number} */
     static BigInteger unsignedBigInteger(long bits) {
         BigInteger value = BigInteger.valueOf(bits);
         return bits >= 0 ? value : value.add(BigInteger.ONE.shiftLeft(64));
     }
 
-    /** @return the boxed unsigned value of 64 bits: a {@code Long} below 2^63, else a {@link BigInteger} */
+    /** {@return the boxed unsigned value of 64 bits: a {@code Long} below 2^63, else a {@link BigInteger}} */
     static Object unsignedValue(long bits) {
         return bits >= 0 ? (Object) bits : unsignedBigInteger(bits);
     }
 
-    /** @return a numeric element as a double @param index indices */
+    /**
+     * {@return a real (integer, bool or floating-point) element as a double}
+     *
+     * @param index one index per dimension
+     * @throws IllegalStateException if the type does not hold real numbers
+     */
     public double getDouble(long... index) {
         return asDouble(get(index));
     }
 
-    /** @return a bool element @param index indices */
+    /**
+     * {@return a bool element}
+     *
+     * @param index one index per dimension
+     * @throws IllegalStateException if the type does not hold booleans
+     */
     public boolean getBoolean(long... index) {
         Object v = get(index);
         if (v instanceof Boolean b) {
@@ -356,15 +417,20 @@ public final class NdArray {
         throw new IllegalStateException("dtype " + dtype + " does not hold booleans");
     }
 
-    /** @return a complex (or real, as re + 0j) element @param index indices */
+    /**
+     * {@return a complex (or real, as re + 0j) element}
+     *
+     * @param index one index per dimension
+     * @throws IllegalStateException if the type holds neither complex nor real numbers
+     */
     public Complex getComplex(long... index) {
         Object v = get(index);
         return v instanceof Complex c ? c : new Complex(asDouble(v), 0);
     }
 
     /**
-     * @return the elements as longs in logical row-major order (integer and bool types); {@code u8} elements of
-     *     2^63 or more as their bit pattern (negative), as {@link #getLong}
+     * {@return the elements as longs in logical row-major order (integer and bool types); {@code u8} elements of
+     *     2^63 or more as their bit pattern (negative), as {@link #getLong}}
      */
     public long[] toLongArray() {
         requireIntegers();
@@ -389,7 +455,7 @@ public final class NdArray {
         };
     }
 
-    /** @return the elements as doubles in logical row-major order (numeric types) */
+    /** {@return the elements as doubles in logical row-major order (numeric types)} */
     public double[] toDoubleArray() {
         double[] out = new double[size];
         if (dtype.kind() == DType.KIND_FLOAT && dtype.itemsize() != 2) {
@@ -405,7 +471,7 @@ public final class NdArray {
         return out;
     }
 
-    /** @return the elements of a bool array in logical row-major order */
+    /** {@return the elements of a bool array in logical row-major order} */
     public boolean[] toBooleanArray() {
         if (dtype.kind() != DType.KIND_BOOL) {
             throw new IllegalStateException("dtype " + dtype + " does not hold booleans");
@@ -417,7 +483,7 @@ public final class NdArray {
         return out;
     }
 
-    /** @return the elements as complex numbers in logical row-major order */
+    /** {@return the elements as complex numbers in logical row-major order} */
     public Complex[] toComplexArray() {
         Complex[] out = new Complex[size];
         for (int i = 0; i < size; i++) {
@@ -428,8 +494,8 @@ public final class NdArray {
     }
 
     /**
-     * @return the value as nested lists (numpy's {@code tolist()}): the element itself for a 0-dimensional array,
-     *     else a {@code List<Object>} per dimension
+     * {@return the value as nested lists (numpy's {@code tolist()}): the element itself for a 0-dimensional
+     *     array, else a {@code List<Object>} per dimension}
      */
     public Object toNested() {
         if (shape.length == 0) {
@@ -691,7 +757,7 @@ public final class NdArray {
         return h;
     }
 
-    /** @return a short description: dtype, shape, order and up to 8 elements (unsigned ones in unsigned decimal) */
+    /** {@return a short description: dtype, shape, order and up to 8 elements (unsigned ones in unsigned decimal)} */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("NdArray(").append(dtype).append(", ")

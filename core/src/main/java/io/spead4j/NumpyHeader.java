@@ -28,7 +28,7 @@ public record NumpyHeader(DType dtype, long[] shape, boolean fortranOrder) {
         }
     }
 
-    /** @return a copy of the dimensions */
+    /** {@return a copy of the dimensions} */
     @Override
     public long[] shape() {
         return shape.clone();
@@ -48,7 +48,7 @@ public record NumpyHeader(DType dtype, long[] shape, boolean fortranOrder) {
                 + ", 'shape': " + shapeString(shape) + "}";
     }
 
-    /** @return this header as text, see {@link #format} */
+    /** {@return this header as text, see {@link #format}} */
     @Override
     public String toString() {
         return format(dtype, shape, fortranOrder);
@@ -120,7 +120,11 @@ public record NumpyHeader(DType dtype, long[] shape, boolean fortranOrder) {
         return new NumpyHeader(dtype, shape, fortranOrder);
     }
 
-    /** @return a shape as a Python tuple: {@code ()}, {@code (5,)}, {@code (4, 3)} @param shape the dimensions */
+    /**
+     * {@return a shape as a Python tuple: {@code ()}, {@code (5,)}, {@code (4, 3)}}
+     *
+     * @param shape the dimensions
+     */
     public static String shapeString(long[] shape) {
         if (shape.length == 1) {
             return "(" + shape[0] + ",)";

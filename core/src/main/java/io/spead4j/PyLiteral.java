@@ -284,7 +284,7 @@ final class PyLiteral {
                 + " at offset " + pos);
     }
 
-    /** @return Python's {@code repr} of a value returned by {@link #parse} (strings single-quoted) */
+    /** {@return Python's {@code repr} of a value returned by {@link #parse} (strings single-quoted)} */
     static String repr(Object v) {
         if (v instanceof String s) {
             StringBuilder sb = new StringBuilder("'");

@@ -23,18 +23,20 @@ public record RawItem(long id, boolean immediate, long immediateValue, ByteBuffe
         }
     }
 
-    /** @return a fresh read-only view of the value bytes (position 0, limit = length); moving it changes nothing shared */
+    /**
+     * {@return a fresh read-only view of the value bytes (position 0, limit = length); moving it changes nothing shared}
+     */
     @Override
     public ByteBuffer value() {
         return value.duplicate();
     }
 
-    /** @return the value's length in bytes */
+    /** {@return the value's length in bytes} */
     public int length() {
         return value.remaining();
     }
 
-    /** @return a fresh copy of the value bytes */
+    /** {@return a fresh copy of the value bytes} */
     public byte[] bytes() {
         byte[] out = new byte[value.remaining()];
         value.duplicate().get(out);

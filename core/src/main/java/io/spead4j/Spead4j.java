@@ -21,7 +21,7 @@ public final class Spead4j {
     private Spead4j() {
     }
 
-    /** @return the version the build wrote into {@code version.properties} beside this class */
+    /** {@return the version the build wrote into {@code version.properties} beside this class} */
     private static String readVersion() {
         try (InputStream in = Spead4j.class.getResourceAsStream("version.properties")) {
             if (in == null) {

@@ -81,7 +81,7 @@ public final class ThreadPool implements AutoCloseable {
         /** Asks the loop to end once nothing is registered with it. */
         void shutdown();
 
-        /** @return whether the loop has ended */
+        /** {@return whether the loop has ended} */
         boolean hasEnded();
     }
 
@@ -90,7 +90,7 @@ public final class ThreadPool implements AutoCloseable {
      * {@link ServiceLoader}). Not part of the public API.
      */
     public interface NativeSupport {
-        /** @return null if it works here, else why not */
+        /** {@return null if it works here, else why not} */
         String unsupportedReason();
 
         /**
@@ -269,17 +269,17 @@ public final class ThreadPool implements AutoCloseable {
         }
     }
 
-    /** @return the number of threads (event loops) */
+    /** {@return the number of threads (event loops)} */
     public int threads() {
         return threads;
     }
 
-    /** @return the CPU cores given at construction (empty: none) */
+    /** {@return the CPU cores given at construction (empty: none)} */
     public int[] affinity() {
         return affinity.clone();
     }
 
-    /** @return whether the pool's threads are event loops (false: the fallback, a thread per reader/writer) */
+    /** {@return whether the pool's threads are event loops (false: the fallback, a thread per reader/writer)} */
     public boolean hasEventLoops() {
         return loops != null;
     }
@@ -306,7 +306,7 @@ public final class ThreadPool implements AutoCloseable {
         executor.execute(task);
     }
 
-    /** @return the executor of the blocking threads, for asynchronous completions */
+    /** {@return the executor of the blocking threads, for asynchronous completions} */
     public ExecutorService executor() {
         return executor;
     }

@@ -16,12 +16,12 @@ public final class CpuAffinity {
     private CpuAffinity() {
     }
 
-    /** @return whether affinity can be set here (Linux x86-64/aarch64 with native access) */
+    /** {@return whether affinity can be set here (Linux x86-64/aarch64 with native access)} */
     public static boolean isSupported() {
         return Libc.unsupportedReason() == null;
     }
 
-    /** @return null if {@link #isSupported()}, else why not */
+    /** {@return null if {@link #isSupported()}, else why not} */
     public static String unsupportedReason() {
         return Libc.unsupportedReason();
     }

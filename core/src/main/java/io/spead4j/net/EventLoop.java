@@ -134,7 +134,7 @@ public final class EventLoop implements io.spead4j.ThreadPool.Loop {
             interest = events;
         }
 
-        /** @return the events waited for */
+        /** {@return the events waited for} */
         public int interest() {
             return interest;
         }
@@ -244,17 +244,17 @@ public final class EventLoop implements io.spead4j.ThreadPool.Loop {
         }
     }
 
-    /** @return whether event loops work here (Linux x86-64/aarch64 with native access) */
+    /** {@return whether event loops work here (Linux x86-64/aarch64 with native access)} */
     public static boolean isSupported() {
         return Libc.unsupportedReason() == null;
     }
 
-    /** @return null if {@link #isSupported()}, else why not */
+    /** {@return null if {@link #isSupported()}, else why not} */
     public static String unsupportedReason() {
         return Libc.unsupportedReason();
     }
 
-    /** @return whether the calling thread is this loop's thread */
+    /** {@return whether the calling thread is this loop's thread} */
     public boolean inLoopThread() {
         return Thread.currentThread() == thread;
     }
@@ -338,7 +338,7 @@ public final class EventLoop implements io.spead4j.ThreadPool.Loop {
         }
     }
 
-    /** @return whether a timer is armed */
+    /** {@return whether a timer is armed} */
     private boolean anyTimerArmed() {
         for (int i = 0; i < timers.size(); i++) {
             if (timers.get(i).armed) {
@@ -425,7 +425,7 @@ public final class EventLoop implements io.spead4j.ThreadPool.Loop {
         wake();
     }
 
-    /** @return whether the loop thread has ended */
+    /** {@return whether the loop thread has ended} */
     @Override
     public boolean hasEnded() {
         synchronized (wakeLock) {

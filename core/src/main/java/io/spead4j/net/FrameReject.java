@@ -40,12 +40,12 @@ public enum FrameReject {
         this.warned = warned;
     }
 
-    /** @return a short human-readable reason */
+    /** {@return a short human-readable reason} */
     public String message() {
         return message;
     }
 
-    /** @return true if spead2 logs this rejection as a warning, false if its BPF filter drops it silently */
+    /** {@return true if spead2 logs this rejection as a warning, false if its BPF filter drops it silently} */
     public boolean warnedBySpead2() {
         return warned;
     }

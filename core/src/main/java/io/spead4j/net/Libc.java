@@ -277,7 +277,7 @@ final class Libc {
         }
     }
 
-    /** @return null if the downcalls work here, else why not */
+    /** {@return null if the downcalls work here, else why not} */
     static String unsupportedReason() {
         return UNSUPPORTED;
     }

@@ -79,12 +79,12 @@ public final class NativeUdpSocket implements Channel {
         return p;
     }
 
-    /** @return whether native sockets work on this platform and JVM */
+    /** {@return whether native sockets work on this platform and JVM} */
     public static boolean isSupported() {
         return Libc.unsupportedReason() == null;
     }
 
-    /** @return null if {@link #isSupported()}, else why not */
+    /** {@return null if {@link #isSupported()}, else why not} */
     public static String unsupportedReason() {
         return Libc.unsupportedReason();
     }
@@ -133,12 +133,12 @@ public final class NativeUdpSocket implements Channel {
         return new IOException(call + " failed: " + Libc.strerror(errno));
     }
 
-    /** @return whether this is an IPv6 socket */
+    /** {@return whether this is an IPv6 socket} */
     public boolean isIpv6() {
         return ipv6;
     }
 
-    /** @return whether {@link #close()} was called */
+    /** {@return whether {@link #close()} was called} */
     public boolean isClosed() {
         return (state.get() & CLOSED) != 0;
     }
@@ -480,7 +480,7 @@ public final class NativeUdpSocket implements Channel {
         return probeOption(Libc.SOL_SOCKET, Libc.SO_RXQ_OVFL, 1);
     }
 
-    /** @return whether {@link #enableGro()} succeeded */
+    /** {@return whether {@link #enableGro()} succeeded} */
     public boolean isGroEnabled() {
         return groEnabled;
     }

@@ -36,7 +36,7 @@ public final class PacketFilter {
         this.root = root;
     }
 
-    /** @return a filter matching every datagram */
+    /** {@return a filter matching every datagram} */
     public static PacketFilter all() {
         return ALL;
     }
@@ -65,7 +65,7 @@ public final class PacketFilter {
         return new PacketFilter(expression, root);
     }
 
-    /** @return the text this filter was parsed from */
+    /** {@return the text this filter was parsed from} */
     public String expression() {
         return expression;
     }
@@ -93,7 +93,7 @@ public final class PacketFilter {
         return root.eval(sourceAddress, sourcePort, destinationAddress, destinationPort);
     }
 
-    /** @return the parsed expression, fully parenthesised (for logs and tests) */
+    /** {@return the parsed expression, fully parenthesised (for logs and tests)} */
     @Override
     public String toString() {
         return root.toString();

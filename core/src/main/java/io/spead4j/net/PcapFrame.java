@@ -37,22 +37,22 @@ public final class PcapFrame {
         this.interfaceId = interfaceId;
     }
 
-    /** @return the memory holding the frame (the reader's buffer); the frame starts at {@link #offset()} */
+    /** {@return the memory holding the frame (the reader's buffer); the frame starts at {@link #offset()}} */
     public MemorySegment segment() {
         return segment;
     }
 
-    /** @return offset of the first frame byte in {@link #segment()} */
+    /** {@return offset of the first frame byte in {@link #segment()}} */
     public long offset() {
         return offset;
     }
 
-    /** @return number of frame bytes present in the file (pcap {@code caplen}) */
+    /** {@return number of frame bytes present in the file (pcap {@code caplen})} */
     public int capturedLength() {
         return capturedLength;
     }
 
-    /** @return length of the frame on the wire (pcap {@code len}); larger than captured if truncated */
+    /** {@return length of the frame on the wire (pcap {@code len}); larger than captured if truncated} */
     public int originalLength() {
         return originalLength;
     }
@@ -65,27 +65,27 @@ public final class PcapFrame {
         return capturedLength < originalLength;
     }
 
-    /** @return the link-layer header type (see {@link #LINKTYPE_ETHERNET}, {@link #LINKTYPE_LINUX_SLL}) */
+    /** {@return the link-layer header type (see {@link #LINKTYPE_ETHERNET}, {@link #LINKTYPE_LINUX_SLL})} */
     public int linkType() {
         return linkType;
     }
 
-    /** @return capture time in nanoseconds since the Unix epoch (microsecond files give multiples of 1000) */
+    /** {@return capture time in nanoseconds since the Unix epoch (microsecond files give multiples of 1000)} */
     public long timestampNanos() {
         return timestampNanos;
     }
 
-    /** @return the pcapng interface id of the frame (0 for classic pcap and simple packet blocks) */
+    /** {@return the pcapng interface id of the frame (0 for classic pcap and simple packet blocks)} */
     public int interfaceId() {
         return interfaceId;
     }
 
-    /** @return a view of the captured bytes (allocates a segment view; prefer segment/offset on hot paths) */
+    /** {@return a view of the captured bytes (allocates a segment view; prefer segment/offset on hot paths)} */
     public MemorySegment data() {
         return segment.asSlice(offset, capturedLength);
     }
 
-    /** @return a copy of the captured bytes (for tests and tools) */
+    /** {@return a copy of the captured bytes (for tests and tools)} */
     public byte[] toByteArray() {
         return data().toArray(ValueLayout.JAVA_BYTE);
     }

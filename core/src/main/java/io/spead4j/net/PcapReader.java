@@ -461,32 +461,32 @@ public final class PcapReader implements AutoCloseable {
         return limit - pos >= n;
     }
 
-    /** @return the container format */
+    /** {@return the container format} */
     public Format format() {
         return format;
     }
 
-    /** @return link type of the classic file, or of the first pcapng interface (-1 if none was described) */
+    /** {@return link type of the classic file, or of the first pcapng interface (-1 if none was described)} */
     public int linkType() {
         return firstLinkType;
     }
 
-    /** @return snaplen of a classic file (0 for pcapng, where each interface has its own) */
+    /** {@return snaplen of a classic file (0 for pcapng, where each interface has its own)} */
     public int snaplen() {
         return format == Format.PCAP ? classicSnaplen : 0;
     }
 
-    /** @return number of frames returned so far */
+    /** {@return number of frames returned so far} */
     public long framesRead() {
         return frames;
     }
 
-    /** @return number of pcapng section headers read so far (0 for classic pcap) */
+    /** {@return number of pcapng section headers read so far (0 for classic pcap)} */
     public int sections() {
         return sections;
     }
 
-    /** @return true if the data ended inside a record (the partial record was ignored) */
+    /** {@return true if the data ended inside a record (the partial record was ignored)} */
     public boolean truncated() {
         return truncated;
     }

@@ -48,7 +48,7 @@ public final class RejectLog {
                 count == DETAILED ? " (further rejections are only counted)" : "");
     }
 
-    /** @return rejections so far */
+    /** {@return rejections so far} */
     public long count() {
         return count;
     }

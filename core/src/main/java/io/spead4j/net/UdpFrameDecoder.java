@@ -97,12 +97,12 @@ public final class UdpFrameDecoder {
         return decode(frame.linkType(), frame.segment(), frame.offset(), frame.originalLength(), captured);
     }
 
-    /** @return true if the last decoded datagram has fewer payload bytes than it had on the wire */
+    /** {@return true if the last decoded datagram has fewer payload bytes than it had on the wire} */
     public boolean isTruncated() {
         return status == FrameReject.OK && payloadLength < wirePayloadLength;
     }
 
-    /** @return the UDP payload length the datagram had on the wire (the UDP length minus 8) */
+    /** {@return the UDP payload length the datagram had on the wire (the UDP length minus 8)} */
     public int wirePayloadLength() {
         return wirePayloadLength;
     }
@@ -191,47 +191,47 @@ public final class UdpFrameDecoder {
         return why;
     }
 
-    /** @return the outcome of the last {@link #decode} */
+    /** {@return the outcome of the last {@link #decode}} */
     public FrameReject status() {
         return status;
     }
 
-    /** @return IPv4 source address as a big-endian int ({@code 127.0.0.1} is {@code 0x7f000001}) */
+    /** {@return IPv4 source address as a big-endian int ({@code 127.0.0.1} is {@code 0x7f000001})} */
     public int sourceAddress() {
         return sourceAddress;
     }
 
-    /** @return IPv4 destination address as a big-endian int */
+    /** {@return IPv4 destination address as a big-endian int} */
     public int destinationAddress() {
         return destinationAddress;
     }
 
-    /** @return UDP source port */
+    /** {@return UDP source port} */
     public int sourcePort() {
         return sourcePort;
     }
 
-    /** @return UDP destination port */
+    /** {@return UDP destination port} */
     public int destinationPort() {
         return destinationPort;
     }
 
-    /** @return the memory holding the payload (the frame's segment) */
+    /** {@return the memory holding the payload (the frame's segment)} */
     public MemorySegment segment() {
         return segment;
     }
 
-    /** @return offset in {@link #segment()} of the first UDP payload byte */
+    /** {@return offset in {@link #segment()} of the first UDP payload byte} */
     public long payloadOffset() {
         return payloadOffset;
     }
 
-    /** @return UDP payload length in bytes */
+    /** {@return UDP payload length in bytes} */
     public int payloadLength() {
         return payloadLength;
     }
 
-    /** @return a view of the UDP payload (allocates a segment view; prefer segment/offset on hot paths) */
+    /** {@return a view of the UDP payload (allocates a segment view; prefer segment/offset on hot paths)} */
     public MemorySegment payload() {
         return segment.asSlice(payloadOffset, payloadLength);
     }

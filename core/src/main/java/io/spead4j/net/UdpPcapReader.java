@@ -88,12 +88,12 @@ public final class UdpPcapReader implements AutoCloseable {
         return false;
     }
 
-    /** @return the current datagram (addresses, ports, payload); valid until the next {@link #next()} */
+    /** {@return the current datagram (addresses, ports, payload); valid until the next {@link #next()}} */
     public UdpFrameDecoder datagram() {
         return datagram;
     }
 
-    /** @return the current frame (timestamp, lengths) */
+    /** {@return the current frame (timestamp, lengths)} */
     public PcapFrame frame() {
         return frame;
     }
@@ -103,17 +103,17 @@ public final class UdpPcapReader implements AutoCloseable {
         return rejected[reason.ordinal()];
     }
 
-    /** @return the number of well-formed datagrams the user filter discarded */
+    /** {@return the number of well-formed datagrams the user filter discarded} */
     public long filtered() {
         return filtered;
     }
 
-    /** @return the number of datagrams returned by {@link #next()} */
+    /** {@return the number of datagrams returned by {@link #next()}} */
     public long accepted() {
         return accepted;
     }
 
-    /** @return the underlying capture reader (format, truncation, frame count) */
+    /** {@return the underlying capture reader (format, truncation, frame count)} */
     public PcapReader capture() {
         return reader;
     }

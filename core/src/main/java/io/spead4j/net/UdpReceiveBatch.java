@@ -98,22 +98,22 @@ public final class UdpReceiveBatch implements AutoCloseable {
         return partial;
     }
 
-    /** @return most datagrams per receive */
+    /** {@return most datagrams per receive} */
     public int capacity() {
         return capacity;
     }
 
-    /** @return bytes per slot */
+    /** {@return bytes per slot} */
     public int slotSize() {
         return slotSize;
     }
 
-    /** @return how many datagrams the last receive took */
+    /** {@return how many datagrams the last receive took} */
     public int count() {
         return count;
     }
 
-    /** @return the slab holding every slot (the same segment for every receive) */
+    /** {@return the slab holding every slot (the same segment for every receive)} */
     public MemorySegment data() {
         return data;
     }
@@ -172,7 +172,7 @@ public final class UdpReceiveBatch implements AutoCloseable {
         return at < 0 ? -1 : control.get(JAVA_INT, at) & 0xFFFF_FFFFL;
     }
 
-    /** @return the offset in {@link #control} of the int of message i's control message of that kind, or -1 */
+    /** {@return the offset in {@link #control} of the int of message i's control message of that kind, or -1} */
     private long controlData(int i, int wantLevel, int wantType) {
         Objects.checkIndex(i, count);
         long m = i * MSG;

@@ -140,22 +140,22 @@ public final class UdpSendBatch {
         this.gso = on;
     }
 
-    /** @return whether segmentation offload is on */
+    /** {@return whether segmentation offload is on} */
     public boolean isGso() {
         return gso;
     }
 
-    /** @return most datagrams per send */
+    /** {@return most datagrams per send} */
     public int capacity() {
         return capacity;
     }
 
-    /** @return how many datagrams are in the batch */
+    /** {@return how many datagrams are in the batch} */
     public int size() {
         return count;
     }
 
-    /** @return how many messages (system call entries) the datagrams make: fewer than {@link #size()} with GSO */
+    /** {@return how many messages (system call entries) the datagrams make: fewer than {@link #size()} with GSO} */
     public int messageCount() {
         return messages;
     }
@@ -307,7 +307,7 @@ public final class UdpSendBatch {
         return stoppedAt;
     }
 
-    /** @return how many datagrams the last send failed (those of messages with an error) */
+    /** {@return how many datagrams the last send failed (those of messages with an error)} */
     int failedDatagrams() {
         int failed = 0;
         for (int m = 0; m < messages; m++) {

@@ -44,7 +44,7 @@ final class Batch {
         stopped = streamStopped;
     }
 
-    /** @return true if no more packets may be added in this batch */
+    /** {@return true if no more packets may be added in this batch} */
     boolean isStopped() {
         return stopped;
     }

@@ -31,7 +31,11 @@ public abstract class CallbackStream extends StreamBase {
         this.bugCompat = config.bugCompat();
     }
 
-    /** Creates the stream with the default configuration. @param threadPool the pool */
+    /**
+     * Creates the stream with the default configuration.
+     *
+     * @param threadPool the pool the readers run on
+     */
     protected CallbackStream(ThreadPool threadPool) {
         this(threadPool, StreamConfig.DEFAULT);
     }

@@ -57,32 +57,32 @@ public final class Chunk {
         return segment;
     }
 
-    /** @return the chunk id given by the stream (-1 until a stream used the chunk) */
+    /** {@return the chunk id given by the stream (-1 until a stream used the chunk)} */
     public long chunkId() {
         return chunkId;
     }
 
-    /** @return the {@link StreamConfig#streamId()} of the stream that filled the chunk (0 until then) */
+    /** {@return the {@link StreamConfig#streamId()} of the stream that filled the chunk (0 until then)} */
     public long streamId() {
         return streamId;
     }
 
-    /** @return the presence map: byte {@code i} is 1 if heap (or packet) slot {@code i} arrived, else 0 */
+    /** {@return the presence map: byte {@code i} is 1 if heap (or packet) slot {@code i} arrived, else 0} */
     public MemorySegment present() {
         return present;
     }
 
-    /** @return the payload memory */
+    /** {@return the payload memory} */
     public MemorySegment data() {
         return data;
     }
 
-    /** @return the extra area, or an empty segment if the chunk has none (see {@link #hasExtra()}) */
+    /** {@return the extra area, or an empty segment if the chunk has none (see {@link #hasExtra()})} */
     public MemorySegment extra() {
         return extra;
     }
 
-    /** @return true if the chunk was created with an extra area */
+    /** {@return true if the chunk was created with an extra area} */
     public boolean hasExtra() {
         return extra != NO_EXTRA;
     }

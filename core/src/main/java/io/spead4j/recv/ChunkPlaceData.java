@@ -81,32 +81,32 @@ public final class ChunkPlaceData {
 
     // ------------------------------------------------------------------------------------------------ inputs
 
-    /** @return the memory holding the packet that starts the heap (see {@link #packetOffset()}) */
+    /** {@return the memory holding the packet that starts the heap (see {@link #packetOffset()})} */
     public MemorySegment packetSegment() {
         return packet.segment();
     }
 
-    /** @return offset of the packet's first byte in {@link #packetSegment()} */
+    /** {@return offset of the packet's first byte in {@link #packetSegment()}} */
     public long packetOffset() {
         return packet.packetOffset();
     }
 
-    /** @return bytes of the packet: header, pointers and this packet's payload */
+    /** {@return bytes of the packet: header, pointers and this packet's payload} */
     public long packetSize() {
         return packet.size();
     }
 
-    /** @return the packet's HEAP_CNT */
+    /** {@return the packet's HEAP_CNT} */
     public long heapCnt() {
         return packet.heapCnt();
     }
 
-    /** @return the packet's HEAP_LENGTH (chunk streams accept only sized heaps) */
+    /** {@return the packet's HEAP_LENGTH (chunk streams accept only sized heaps)} */
     public long heapLength() {
         return packet.heapLength();
     }
 
-    /** @return the number of requested items ({@link ChunkStreamConfig#items()}) */
+    /** {@return the number of requested items ({@link ChunkStreamConfig#items()})} */
     public int itemCount() {
         return items.length;
     }
@@ -150,34 +150,34 @@ public final class ChunkPlaceData {
         stats.update(statIndex, value);
     }
 
-    /** @return the extra scratch area ({@link ChunkStreamConfig#maxHeapExtra()} bytes) */
+    /** {@return the extra scratch area ({@link ChunkStreamConfig#maxHeapExtra()} bytes)} */
     public MemorySegment extra() {
         return extra;
     }
 
     // ------------------------------------------------------------------------------------------------ outputs
 
-    /** @return the chunk id set so far (-1: reject) */
+    /** {@return the chunk id set so far (-1: reject)} */
     public long chunkId() {
         return chunkId;
     }
 
-    /** @return the heap index set so far */
+    /** {@return the heap index set so far} */
     public long heapIndex() {
         return heapIndex;
     }
 
-    /** @return the heap offset set so far */
+    /** {@return the heap offset set so far} */
     public long heapOffset() {
         return heapOffset;
     }
 
-    /** @return the extra offset set so far */
+    /** {@return the extra offset set so far} */
     public long extraOffset() {
         return extraOffset;
     }
 
-    /** @return the extra size set so far */
+    /** {@return the extra size set so far} */
     public long extraSize() {
         return extraSize;
     }

@@ -5,10 +5,10 @@ package io.spead4j.recv;
  * the {@link #dataRingbuffer()}, empty ones go back through the {@link #freeRingbuffer()}.
  */
 public interface ChunkRingPair {
-    /** @return the ring that delivers full chunks */
+    /** {@return the ring that delivers full chunks} */
     ChunkRingbuffer dataRingbuffer();
 
-    /** @return the ring that supplies empty chunks */
+    /** {@return the ring that supplies empty chunks} */
     ChunkRingbuffer freeRingbuffer();
 
     /**

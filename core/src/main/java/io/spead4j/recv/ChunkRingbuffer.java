@@ -41,29 +41,29 @@ public final class ChunkRingbuffer implements Iterable<Chunk> {
         this.queue = new ArrayDeque<>(maxSize);
     }
 
-    /** @return the capacity in chunks */
+    /** {@return the capacity in chunks} */
     public int maxSize() {
         return maxSize;
     }
 
-    /** @return the number of chunks queued now */
+    /** {@return the number of chunks queued now} */
     public int size() {
         synchronized (lock) {
             return queue.size();
         }
     }
 
-    /** @return true if no chunk is queued now */
+    /** {@return true if no chunk is queued now} */
     public boolean isEmpty() {
         return size() == 0;
     }
 
-    /** @return true if the ring is at capacity now */
+    /** {@return true if the ring is at capacity now} */
     public boolean isFull() {
         return size() == maxSize;
     }
 
-    /** @return true once the ring was stopped */
+    /** {@return true once the ring was stopped} */
     public boolean isStopped() {
         synchronized (lock) {
             return stopped;

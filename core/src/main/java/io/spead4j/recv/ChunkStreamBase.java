@@ -92,7 +92,7 @@ abstract sealed class ChunkStreamBase extends StreamBase
         return config.withAllowUnsizedHeaps(false).addStat(TOO_OLD_HEAPS).addStat(REJECTED_HEAPS);
     }
 
-    /** @return the chunk configuration */
+    /** {@return the chunk configuration} */
     public final ChunkStreamConfig chunkConfig() {
         return chunkConfig;
     }

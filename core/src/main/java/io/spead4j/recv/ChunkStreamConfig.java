@@ -40,7 +40,7 @@ public final class ChunkStreamConfig {
         this.packetPresencePayloadSize = packetPresencePayloadSize;
     }
 
-    /** @return the ids whose immediate values the place function receives, in order */
+    /** {@return the ids whose immediate values the place function receives, in order} */
     public List<Long> items() {
         return Arrays.stream(items).boxed().toList();
     }
@@ -49,22 +49,22 @@ public final class ChunkStreamConfig {
         return items.clone();
     }
 
-    /** @return the maximum number of chunks being filled at once */
+    /** {@return the maximum number of chunks being filled at once} */
     public int maxChunks() {
         return maxChunks;
     }
 
-    /** @return the place function, or null if not set yet */
+    /** {@return the place function, or null if not set yet} */
     public ChunkPlaceFunction place() {
         return place;
     }
 
-    /** @return the most bytes a place function may write to a chunk's extra area per heap */
+    /** {@return the most bytes a place function may write to a chunk's extra area per heap} */
     public int maxHeapExtra() {
         return maxHeapExtra;
     }
 
-    /** @return the payload bytes per packet slot of packet presence, or 0 if packet presence is off */
+    /** {@return the payload bytes per packet slot of packet presence, or 0 if packet presence is off} */
     public long packetPresencePayloadSize() {
         return packetPresencePayloadSize;
     }
@@ -154,7 +154,7 @@ public final class ChunkStreamConfig {
         return new ChunkStreamConfig(items, maxChunks, place, maxHeapExtra, payloadSize);
     }
 
-    /** @return a copy with packet presence off (one presence byte per complete heap) */
+    /** {@return a copy with packet presence off (one presence byte per complete heap)} */
     public ChunkStreamConfig disablePacketPresence() {
         return new ChunkStreamConfig(items, maxChunks, place, maxHeapExtra, 0);
     }

@@ -47,12 +47,12 @@ public final class ChunkStreamGroupConfig {
         this.evictionMode = Objects.requireNonNull(evictionMode, "evictionMode");
     }
 
-    /** @return the number of chunks in the group's window */
+    /** {@return the number of chunks in the group's window} */
     public int maxChunks() {
         return maxChunks;
     }
 
-    /** @return the eviction mode */
+    /** {@return the eviction mode} */
     public EvictionMode evictionMode() {
         return evictionMode;
     }

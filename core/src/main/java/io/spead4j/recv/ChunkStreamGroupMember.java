@@ -25,12 +25,12 @@ public final class ChunkStreamGroupMember extends ChunkStreamBase {
         this.groupIndex = groupIndex;
     }
 
-    /** @return the group this stream belongs to */
+    /** {@return the group this stream belongs to} */
     public ChunkStreamRingGroup group() {
         return group;
     }
 
-    /** @return this stream's position in its group */
+    /** {@return this stream's position in its group} */
     public int groupIndex() {
         return groupIndex;
     }

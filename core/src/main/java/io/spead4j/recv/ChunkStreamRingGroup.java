@@ -84,7 +84,7 @@ public final class ChunkStreamRingGroup implements ChunkRingPair, Iterable<Chunk
         this.window = new ChunkWindow(config.maxChunks());
     }
 
-    /** @return the group configuration */
+    /** {@return the group configuration} */
     public ChunkStreamGroupConfig config() {
         return config;
     }
@@ -135,7 +135,7 @@ public final class ChunkStreamRingGroup implements ChunkRingPair, Iterable<Chunk
         }
     }
 
-    /** @return the number of member streams */
+    /** {@return the number of member streams} */
     public int size() {
         lock.lock();
         try {
@@ -161,7 +161,7 @@ public final class ChunkStreamRingGroup implements ChunkRingPair, Iterable<Chunk
         }
     }
 
-    /** @return the member streams, in order (a snapshot) */
+    /** {@return the member streams, in order (a snapshot)} */
     public List<ChunkStreamGroupMember> streams() {
         lock.lock();
         try {
@@ -171,7 +171,7 @@ public final class ChunkStreamRingGroup implements ChunkRingPair, Iterable<Chunk
         }
     }
 
-    /** @return an iterator over a snapshot of the member streams */
+    /** {@return an iterator over a snapshot of the member streams} */
     @Override
     public Iterator<ChunkStreamGroupMember> iterator() {
         return streams().iterator();

@@ -53,7 +53,7 @@ final class ChunkWindow {
         return chunks.length;
     }
 
-    /** @return true if {@code chunkId} (a signed id) is negative or below the head */
+    /** {@return true if {@code chunkId} (a signed id) is negative or below the head} */
     boolean isTooOld(long chunkId) {
         return chunkId < 0 || Long.compareUnsigned(chunkId, head) < 0;
     }
@@ -98,7 +98,7 @@ final class ChunkWindow {
         }
     }
 
-    /** @return the chunk of {@code chunkId} if it is in the window (else null; also null for a hole) */
+    /** {@return the chunk of {@code chunkId} if it is in the window (else null; also null for a hole)} */
     Chunk get(long chunkId) {
         if (Long.compareUnsigned(chunkId, head) >= 0 && Long.compareUnsigned(chunkId, tail) < 0) {
             return chunks[position(chunkId)];

@@ -26,12 +26,16 @@ public final class DropCounts {
         this.counts = counts.clone();
     }
 
-    /** @return the count of one reason @param reason the reason */
+    /**
+     * {@return the count of one reason}
+     *
+     * @param reason the drop reason
+     */
     public long get(DropReason reason) {
         return counts[reason.ordinal()];
     }
 
-    /** @return the sum over every reason but {@link DropReason#RING_FULL} (which loses nothing) */
+    /** {@return the sum over every reason but {@link DropReason#RING_FULL} (which loses nothing)} */
     public long total() {
         long sum = 0;
         for (DropReason r : REASONS) {
@@ -42,7 +46,7 @@ public final class DropCounts {
         return sum;
     }
 
-    /** @return every reason with its count, in {@link DropReason} order (read-only) */
+    /** {@return every reason with its count, in {@link DropReason} order (read-only)} */
     public Map<DropReason, Long> asMap() {
         EnumMap<DropReason, Long> out = new EnumMap<>(DropReason.class);
         for (DropReason r : REASONS) {
@@ -51,7 +55,7 @@ public final class DropCounts {
         return Collections.unmodifiableMap(out);
     }
 
-    /** @return the reasons with a non-zero count by {@link DropReason#statName()}, in order (read-only) */
+    /** {@return the reasons with a non-zero count by {@link DropReason#statName()}, in order (read-only)} */
     public Map<String, Long> nonZero() {
         Map<String, Long> out = new LinkedHashMap<>();
         for (DropReason r : REASONS) {
@@ -72,7 +76,7 @@ public final class DropCounts {
         return java.util.Arrays.hashCode(counts);
     }
 
-    /** @return {@code name: count} of the non-zero reasons, comma separated */
+    /** {@return {@code name: count} of the non-zero reasons, comma separated} */
     @Override
     public String toString() {
         return nonZero().toString();

@@ -54,7 +54,7 @@ public enum DropReason {
         this.statName = statName;
     }
 
-    /** @return the reason's name in snake case, as printed and exported (e.g. {@code bad_header}) */
+    /** {@return the reason's name in snake case, as printed and exported (e.g. {@code bad_header})} */
     public String statName() {
         return statName;
     }

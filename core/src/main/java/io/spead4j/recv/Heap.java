@@ -54,7 +54,7 @@ public final class Heap extends HeapBase implements DecodedHeap {
         return p == null ? MemorySegment.ofArray(new byte[0]) : p.asSlice(0, payloadLength).asReadOnly();
     }
 
-    /** @return true: a {@code Heap} is always contiguous */
+    /** {@return true: a {@code Heap} is always contiguous} */
     @Override
     public boolean isContiguous() {
         return true;

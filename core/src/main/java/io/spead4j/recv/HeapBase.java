@@ -46,12 +46,12 @@ public abstract sealed class HeapBase permits Heap, IncompleteHeap {
         return PacketSource.address(sourceKey, sourceTable);
     }
 
-    /** @return the heap counter */
+    /** {@return the heap counter} */
     public final long cnt() {
         return cnt;
     }
 
-    /** @return the flavour: the address width of the heap's first packet and the stream's bug-compat mask */
+    /** {@return the flavour: the address width of the heap's first packet and the stream's bug-compat mask} */
     public final Flavour flavour() {
         return flavour;
     }
@@ -66,15 +66,15 @@ public abstract sealed class HeapBase permits Heap, IncompleteHeap {
         return items;
     }
 
-    /** @return true if the heap was contiguous (then it is a {@link Heap}) */
+    /** {@return true if the heap was contiguous (then it is a {@link Heap})} */
     public abstract boolean isContiguous();
 
-    /** @return true if a STREAM_CTRL item (immediate, or addressed of at most 8 bytes) has value START (0) */
+    /** {@return true if a STREAM_CTRL item (immediate, or addressed of at most 8 bytes) has value START (0)} */
     public final boolean isStartOfStream() {
         return hasControl(Spead.CTRL_STREAM_START);
     }
 
-    /** @return true if a STREAM_CTRL item (immediate, or addressed of at most 8 bytes) has value STOP (2) */
+    /** {@return true if a STREAM_CTRL item (immediate, or addressed of at most 8 bytes) has value STOP (2)} */
     public final boolean isEndOfStream() {
         return hasControl(Spead.CTRL_STREAM_STOP);
     }

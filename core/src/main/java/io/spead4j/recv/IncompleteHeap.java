@@ -19,18 +19,18 @@ public final class IncompleteHeap extends HeapBase {
         this.payloadRanges = keepPayloadRanges ? heap.payloadRanges() : List.of();
     }
 
-    /** @return false: an incomplete heap is never contiguous */
+    /** {@return false: an incomplete heap is never contiguous} */
     @Override
     public boolean isContiguous() {
         return false;
     }
 
-    /** @return the heap length from HEAP_LENGTH, or -1 if no packet carried it */
+    /** {@return the heap length from HEAP_LENGTH, or -1 if no packet carried it} */
     public long heapLength() {
         return heapLength;
     }
 
-    /** @return payload bytes received */
+    /** {@return payload bytes received} */
     public long receivedLength() {
         return receivedLength;
     }

@@ -150,17 +150,17 @@ final class LiveHeap {
         sourceTable = table;
     }
 
-    /** @return the {@link PacketSource} key of the heap's first packet */
+    /** {@return the {@link PacketSource} key of the heap's first packet} */
     long sourceKey() {
         return sourceKey;
     }
 
-    /** @return the table that resolves {@link #sourceKey()}, or null */
+    /** {@return the table that resolves {@link #sourceKey()}, or null} */
     PacketSource.Table sourceTable() {
         return sourceTable;
     }
 
-    /** @return the sink of a heap created {@link #intoSink into a sink}, else null */
+    /** {@return the sink of a heap created {@link #intoSink into a sink}, else null} */
     PayloadSink payloadSink() {
         return sink;
     }
@@ -344,17 +344,17 @@ final class LiveHeap {
         }
     }
 
-    /** @return true if every byte of the stated heap length arrived (and no item points beyond it) */
+    /** {@return true if every byte of the stated heap length arrived (and no item points beyond it)} */
     boolean isComplete() {
         return receivedLength == heapLength && receivedLength == minLength;
     }
 
-    /** @return true if the payload received is contiguous up to the end of the last item */
+    /** {@return true if the payload received is contiguous up to the end of the last item} */
     boolean isContiguous() {
         return receivedLength == minLength;
     }
 
-    /** @return true if an immediate STREAM_CTRL = STOP pointer was stored */
+    /** {@return true if an immediate STREAM_CTRL = STOP pointer was stored} */
     boolean isEndOfStream() {
         return endOfStream;
     }
@@ -379,22 +379,22 @@ final class LiveHeap {
         return minLength;
     }
 
-    /** @return where the payload memory came from; null for a heap whose payload goes to a sink */
+    /** {@return where the payload memory came from; null for a heap whose payload goes to a sink} */
     MemoryAllocator allocator() {
         return allocator;
     }
 
-    /** @return the payload memory (null if nothing was allocated) */
+    /** {@return the payload memory (null if nothing was allocated)} */
     MemorySegment payload() {
         return payload;
     }
 
-    /** @return the stored pointers in first-seen order (a copy) */
+    /** {@return the stored pointers in first-seen order (a copy)} */
     long[] pointers() {
         return Arrays.copyOf(pointers, pointerCount);
     }
 
-    /** @return the payload ranges: the out-of-order range map, or [0, received) in in-order mode */
+    /** {@return the payload ranges: the out-of-order range map, or [0, received) in in-order mode} */
     List<PayloadRange> payloadRanges() {
         if (ranges != null && ranges.size() > 0) {
             return ranges.toList();

@@ -402,7 +402,7 @@ final class PacketStep {
         }
     }
 
-    /** @return true once {@link #markStopped()} was called: packets are no longer processed */
+    /** {@return true once {@link #markStopped()} was called: packets are no longer processed} */
     boolean isStopped() {
         return stopped;
     }
@@ -422,14 +422,14 @@ final class PacketStep {
 
     // ------------------------------------------------------------------------------------------------ stats
 
-    /** @return a snapshot of the statistics (core ones in spead2's order, then custom ones) */
+    /** {@return a snapshot of the statistics (core ones in spead2's order, then custom ones)} */
     StreamStats stats() {
         synchronized (statsLock) {
             return new StreamStats(statConfig, stats);
         }
     }
 
-    /** @return a snapshot of the drop reasons' counts */
+    /** {@return a snapshot of the drop reasons' counts} */
     DropCounts drops() {
         synchronized (statsLock) {
             return new DropCounts(drops);
@@ -481,7 +481,7 @@ final class PacketStep {
         }
     }
 
-    /** @return packets rejected because their heap would exceed the size cap (or memory was exhausted) */
+    /** {@return packets rejected because their heap would exceed the size cap (or memory was exhausted)} */
     long oversizedPackets() {
         return oversized.get();
     }

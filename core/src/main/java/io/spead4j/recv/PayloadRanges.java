@@ -80,12 +80,12 @@ final class PayloadRanges {
         size = 0;
     }
 
-    /** @return number of ranges */
+    /** {@return number of ranges} */
     int size() {
         return size;
     }
 
-    /** @return the ranges in order */
+    /** {@return the ranges in order} */
     List<PayloadRange> toList() {
         List<PayloadRange> out = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {

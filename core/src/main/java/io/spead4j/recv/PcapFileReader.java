@@ -116,7 +116,7 @@ final class PcapFileReader extends Reader {
         return n;
     }
 
-    /** @return frames rejected before SPEAD decoding, by reason (spead2's BPF filter drops and warnings) */
+    /** {@return frames rejected before SPEAD decoding, by reason (spead2's BPF filter drops and warnings)} */
     Map<FrameReject, Long> frameRejects() {
         Map<FrameReject, Long> map = new EnumMap<>(FrameReject.class);
         for (FrameReject r : FrameReject.values()) {
@@ -127,7 +127,7 @@ final class PcapFileReader extends Reader {
         return map;
     }
 
-    /** @return datagrams that did not decode as SPEAD, by decoder status */
+    /** {@return datagrams that did not decode as SPEAD, by decoder status} */
     Map<DecodeStatus, Long> decodeRejects() {
         Map<DecodeStatus, Long> map = new EnumMap<>(DecodeStatus.class);
         for (DecodeStatus s : DecodeStatus.values()) {
@@ -138,17 +138,17 @@ final class PcapFileReader extends Reader {
         return map;
     }
 
-    /** @return datagrams whose SPEAD packet was shorter than the datagram */
+    /** {@return datagrams whose SPEAD packet was shorter than the datagram} */
     long sizeMismatches() {
         return sizeMismatches;
     }
 
-    /** @return frames read from the file so far */
+    /** {@return frames read from the file so far} */
     long framesRead() {
         return file.capture().framesRead();
     }
 
-    /** @return datagrams that passed the frame checks and the user filter */
+    /** {@return datagrams that passed the frame checks and the user filter} */
     long datagrams() {
         return file.accepted();
     }

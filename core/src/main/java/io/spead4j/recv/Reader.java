@@ -55,7 +55,7 @@ abstract class Reader {
         // interrupting the thread is enough
     }
 
-    /** @return true once the stream asked this reader to stop */
+    /** {@return true once the stream asked this reader to stop} */
     final boolean isStopRequested() {
         return stopRequested;
     }

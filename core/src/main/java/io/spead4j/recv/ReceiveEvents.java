@@ -154,7 +154,7 @@ final class ReceiveEvents {
         e.commit();
     }
 
-    /** @return true if incomplete-heap events are being recorded */
+    /** {@return true if incomplete-heap events are being recorded} */
     static boolean heapIncompleteEnabled() {
         return HEAP_INCOMPLETE != null && HEAP_INCOMPLETE.isEnabled();
     }

@@ -37,32 +37,48 @@ public final class RingStreamConfig {
         this(DEFAULT_HEAPS, true, false);
     }
 
-    /** @return the ring capacity in heaps */
+    /** {@return the ring capacity in heaps} */
     public int heaps() {
         return heaps;
     }
 
-    /** @return true if only contiguous heaps are delivered */
+    /** {@return true if only contiguous heaps are delivered} */
     public boolean contiguousOnly() {
         return contiguousOnly;
     }
 
-    /** @return true if incomplete heaps keep their payload ranges */
+    /** {@return true if incomplete heaps keep their payload ranges} */
     public boolean incompleteKeepPayloadRanges() {
         return incompleteKeepPayloadRanges;
     }
 
-    /** @return a copy with another capacity @param value ring capacity, at least 1 */
+    /**
+     * Returns a copy with another ring capacity, {@link #heaps()}.
+     *
+     * @param value ring capacity in heaps, at least 1
+     * @return the new configuration
+     * @throws IllegalArgumentException if the value is below 1
+     */
     public RingStreamConfig withHeaps(int value) {
         return new RingStreamConfig(value, contiguousOnly, incompleteKeepPayloadRanges);
     }
 
-    /** @return a copy with another contiguous-only setting @param value the setting */
+    /**
+     * Returns a copy with another {@link #contiguousOnly()} setting.
+     *
+     * @param value true to drop heaps that are not contiguous instead of delivering them as {@link IncompleteHeap}
+     * @return the new configuration
+     */
     public RingStreamConfig withContiguousOnly(boolean value) {
         return new RingStreamConfig(heaps, value, incompleteKeepPayloadRanges);
     }
 
-    /** @return a copy with another payload-range setting @param value the setting */
+    /**
+     * Returns a copy with another {@link #incompleteKeepPayloadRanges()} setting.
+     *
+     * @param value true if delivered {@link IncompleteHeap}s carry their payload ranges
+     * @return the new configuration
+     */
     public RingStreamConfig withIncompleteKeepPayloadRanges(boolean value) {
         return new RingStreamConfig(heaps, contiguousOnly, value);
     }

@@ -69,17 +69,26 @@ public final class Stream extends StreamBase implements Iterable<HeapBase> {
         this.ring = new ArrayDeque<>(ringConfig.heaps());
     }
 
-    /** Creates a ring stream with the default ring. @param threadPool the pool @param config the configuration */
+    /**
+     * Creates a ring stream with the default ring configuration.
+     *
+     * @param threadPool the pool the readers run on
+     * @param config the stream configuration
+     */
     public Stream(ThreadPool threadPool, StreamConfig config) {
         this(threadPool, config, RingStreamConfig.DEFAULT);
     }
 
-    /** Creates a ring stream with default configurations. @param threadPool the pool */
+    /**
+     * Creates a ring stream with the default stream and ring configurations.
+     *
+     * @param threadPool the pool the readers run on
+     */
     public Stream(ThreadPool threadPool) {
         this(threadPool, StreamConfig.DEFAULT, RingStreamConfig.DEFAULT);
     }
 
-    /** @return the ring configuration */
+    /** {@return the ring configuration} */
     public RingStreamConfig ringConfig() {
         return ringConfig;
     }
@@ -100,7 +109,7 @@ public final class Stream extends StreamBase implements Iterable<HeapBase> {
         private Ringbuffer() {
         }
 
-        /** @return the heaps waiting in the ring now */
+        /** {@return the heaps waiting in the ring now} */
         public int size() {
             ringLock.lock();
             try {
@@ -110,7 +119,7 @@ public final class Stream extends StreamBase implements Iterable<HeapBase> {
             }
         }
 
-        /** @return the most heaps the ring holds ({@link RingStreamConfig#heaps()}) */
+        /** {@return the most heaps the ring holds ({@link RingStreamConfig#heaps()})} */
         public int capacity() {
             return ringConfig.heaps();
         }
@@ -369,7 +378,7 @@ public final class Stream extends StreamBase implements Iterable<HeapBase> {
             }
         }
 
-        /** @return true if no result was assigned yet: the waiter leaves the queue and may be completed */
+        /** {@return true if no result was assigned yet: the waiter leaves the queue and may be completed} */
         private boolean withdraw() {
             ringLock.lock();
             try {

@@ -104,7 +104,7 @@ public abstract class StreamBase implements AutoCloseable {
         }
     }
 
-    /** @return the stream's configuration */
+    /** {@return the stream's configuration} */
     public final StreamConfig config() {
         return config;
     }
@@ -119,7 +119,7 @@ public abstract class StreamBase implements AutoCloseable {
         return name;
     }
 
-    /** @return the thread pool the readers run on (null for internal streams without readers) */
+    /** {@return the thread pool the readers run on (null for internal streams without readers)} */
     final ThreadPool threadPool() {
         return threadPool;
     }
@@ -352,7 +352,7 @@ public abstract class StreamBase implements AutoCloseable {
         stop();
     }
 
-    /** @return true once the stream has stopped (and flushed) */
+    /** {@return true once the stream has stopped (and flushed)} */
     public final boolean isStopped() {
         return stoppedLatch.getCount() == 0;
     }
@@ -381,7 +381,7 @@ public abstract class StreamBase implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ stats
 
-    /** @return a snapshot of the statistics (core ones in spead2's order, then custom ones) */
+    /** {@return a snapshot of the statistics (core ones in spead2's order, then custom ones)} */
     public final StreamStats getStats() {
         return step.stats();
     }

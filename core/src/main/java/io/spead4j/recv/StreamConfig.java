@@ -115,52 +115,52 @@ public final class StreamConfig {
         this.leniency = leniency;
     }
 
-    /** @return maximum number of live heaps per substream */
+    /** {@return maximum number of live heaps per substream} */
     public int maxHeaps() {
         return maxHeaps;
     }
 
-    /** @return number of substreams (heap cnt modulo this picks the substream) */
+    /** {@return number of substreams (heap cnt modulo this picks the substream)} */
     public int substreams() {
         return substreams;
     }
 
-    /** @return the bug-compatibility mask applied to every received heap */
+    /** {@return the bug-compatibility mask applied to every received heap} */
     public int bugCompat() {
         return bugCompat;
     }
 
-    /** @return the payload copy function */
+    /** {@return the payload copy function} */
     public MemcpyFunction memcpy() {
         return memcpy;
     }
 
-    /** @return the allocator of heap payload memory */
+    /** {@return the allocator of heap payload memory} */
     public MemoryAllocator memoryAllocator() {
         return memoryAllocator;
     }
 
-    /** @return true if a heap carrying a STOP stream-control item stops the stream */
+    /** {@return true if a heap carrying a STOP stream-control item stops the stream} */
     public boolean stopOnStopItem() {
         return stopOnStopItem;
     }
 
-    /** @return true if packets without HEAP_LENGTH are accepted */
+    /** {@return true if packets without HEAP_LENGTH are accepted} */
     public boolean allowUnsizedHeaps() {
         return allowUnsizedHeaps;
     }
 
-    /** @return true if the packets of a heap may arrive in any order */
+    /** {@return true if the packets of a heap may arrive in any order} */
     public boolean allowOutOfOrder() {
         return allowOutOfOrder;
     }
 
-    /** @return the user's stream tag (copied into chunks by chunk streams) */
+    /** {@return the user's stream tag (copied into chunks by chunk streams)} */
     public long streamId() {
         return streamId;
     }
 
-    /** @return true if readers only start on {@link StreamBase#start()} */
+    /** {@return true if readers only start on {@link StreamBase#start()}} */
     public boolean explicitStart() {
         return explicitStart;
     }
@@ -174,72 +174,131 @@ public final class StreamConfig {
         return maxHeapSize;
     }
 
-    /** @return the statistics: the core ones in spead2's order, then custom ones */
+    /** {@return the statistics: the core ones in spead2's order, then custom ones} */
     public List<StreamStatConfig> stats() {
         return stats;
     }
 
-    /** @return a copy with another number of live heaps per substream @param value at least 1 */
+    /**
+     * Returns a copy with another {@link #maxHeaps()}: the number of live heaps per substream.
+     *
+     * @param value the number of live heaps per substream, at least 1
+     * @return the new configuration
+     * @throws IllegalArgumentException if the value is below 1 or {@code value × substreams} is too large
+     */
     public StreamConfig withMaxHeaps(int value) {
         return new StreamConfig(value, substreams, bugCompat, memcpy, memoryAllocator, stopOnStopItem,
                 allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats, leniency);
     }
 
-    /** @return a copy with another number of substreams @param value at least 1 */
+    /**
+     * Returns a copy with another number of {@link #substreams()}.
+     *
+     * @param value the number of substreams, at least 1
+     * @return the new configuration
+     * @throws IllegalArgumentException if the value is below 1 or {@code maxHeaps × value} is too large
+     */
     public StreamConfig withSubstreams(int value) {
         return new StreamConfig(maxHeaps, value, bugCompat, memcpy, memoryAllocator, stopOnStopItem,
                 allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats, leniency);
     }
 
-    /** @return a copy with another bug-compat mask @param value bits within 0x7 */
+    /**
+     * Returns a copy with another {@link #bugCompat()} mask.
+     *
+     * @param value the mask: {@link BugCompat} bits, within 0x7
+     * @return the new configuration
+     * @throws IllegalArgumentException if the mask has other bits
+     */
     public StreamConfig withBugCompat(int value) {
         return new StreamConfig(maxHeaps, substreams, value, memcpy, memoryAllocator, stopOnStopItem,
                 allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats, leniency);
     }
 
-    /** @return a copy with another copy function @param value the function */
+    /**
+     * Returns a copy with another {@link #memcpy()} payload copy function.
+     *
+     * @param value the function, not null
+     * @return the new configuration
+     */
     public StreamConfig withMemcpy(MemcpyFunction value) {
         return new StreamConfig(maxHeaps, substreams, bugCompat, value, memoryAllocator, stopOnStopItem,
                 allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats, leniency);
     }
 
-    /** @return a copy with another allocator @param value the allocator */
+    /**
+     * Returns a copy with another {@link #memoryAllocator()} for heap payloads.
+     *
+     * @param value the allocator, not null
+     * @return the new configuration
+     */
     public StreamConfig withMemoryAllocator(MemoryAllocator value) {
         return new StreamConfig(maxHeaps, substreams, bugCompat, memcpy, value, stopOnStopItem,
                 allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats, leniency);
     }
 
-    /** @return a copy with another stop-on-stop-item setting @param value the setting */
+    /**
+     * Returns a copy with another {@link #stopOnStopItem()} setting.
+     *
+     * @param value true if a heap carrying a STOP item stops the stream
+     * @return the new configuration
+     */
     public StreamConfig withStopOnStopItem(boolean value) {
         return new StreamConfig(maxHeaps, substreams, bugCompat, memcpy, memoryAllocator, value,
                 allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats, leniency);
     }
 
-    /** @return a copy with another unsized-heap setting @param value the setting */
+    /**
+     * Returns a copy with another {@link #allowUnsizedHeaps()} setting.
+     *
+     * @param value true to accept packets without HEAP_LENGTH
+     * @return the new configuration
+     */
     public StreamConfig withAllowUnsizedHeaps(boolean value) {
         return new StreamConfig(maxHeaps, substreams, bugCompat, memcpy, memoryAllocator, stopOnStopItem,
                 value, allowOutOfOrder, streamId, explicitStart, maxHeapSize, stats, leniency);
     }
 
-    /** @return a copy with another out-of-order setting @param value the setting */
+    /**
+     * Returns a copy with another {@link #allowOutOfOrder()} setting.
+     *
+     * @param value true if the packets of a heap may arrive in any order
+     * @return the new configuration
+     */
     public StreamConfig withAllowOutOfOrder(boolean value) {
         return new StreamConfig(maxHeaps, substreams, bugCompat, memcpy, memoryAllocator, stopOnStopItem,
                 allowUnsizedHeaps, value, streamId, explicitStart, maxHeapSize, stats, leniency);
     }
 
-    /** @return a copy with another stream id @param value the id */
+    /**
+     * Returns a copy with another {@link #streamId()}.
+     *
+     * @param value the user's stream tag
+     * @return the new configuration
+     */
     public StreamConfig withStreamId(long value) {
         return new StreamConfig(maxHeaps, substreams, bugCompat, memcpy, memoryAllocator, stopOnStopItem,
                 allowUnsizedHeaps, allowOutOfOrder, value, explicitStart, maxHeapSize, stats, leniency);
     }
 
-    /** @return a copy with another explicit-start setting @param value the setting */
+    /**
+     * Returns a copy with another {@link #explicitStart()} setting.
+     *
+     * @param value true if readers only start on {@link StreamBase#start()}
+     * @return the new configuration
+     */
     public StreamConfig withExplicitStart(boolean value) {
         return new StreamConfig(maxHeaps, substreams, bugCompat, memcpy, memoryAllocator, stopOnStopItem,
                 allowUnsizedHeaps, allowOutOfOrder, streamId, value, maxHeapSize, stats, leniency);
     }
 
-    /** @return a copy with another heap size cap (spead4j only) @param value bytes, at least 0 */
+    /**
+     * Returns a copy with another heap size cap, {@link #maxHeapSize()} (spead4j only).
+     *
+     * @param value the largest heap in bytes, at least 0
+     * @return the new configuration
+     * @throws IllegalArgumentException if the value is negative
+     */
     public StreamConfig withMaxHeapSize(long value) {
         return new StreamConfig(maxHeaps, substreams, bugCompat, memcpy, memoryAllocator, stopOnStopItem,
                 allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, value, stats, leniency);
@@ -349,7 +408,9 @@ public final class StreamConfig {
         return withLeniencyBit(PacketDecoder.ALL_LENIENCY | HEAPS_PER_SOURCE, value);
     }
 
-    /** @return the decoder leniency bits ({@link PacketDecoder#decode(java.lang.foreign.MemorySegment, long, long, int)}) */
+    /**
+     * {@return the decoder leniency bits ({@link PacketDecoder#decode(java.lang.foreign.MemorySegment, long, long, int)})}
+     */
     int decoderLeniency() {
         return leniency & PacketDecoder.ALL_LENIENCY;
     }
@@ -379,7 +440,14 @@ public final class StreamConfig {
                 allowUnsizedHeaps, allowOutOfOrder, streamId, explicitStart, maxHeapSize, List.copyOf(copy), leniency);
     }
 
-    /** @return a copy with one more {@link StreamStatConfig.Mode#COUNTER} statistic @param name its name */
+    /**
+     * Returns a copy with one more custom {@link StreamStatConfig.Mode#COUNTER} statistic, as
+     * {@link #addStat(String, StreamStatConfig.Mode)}.
+     *
+     * @param name the statistic's name
+     * @return the new configuration
+     * @throws IllegalArgumentException if a statistic with that name exists
+     */
     public StreamConfig addStat(String name) {
         return addStat(name, StreamStatConfig.Mode.COUNTER);
     }
@@ -399,7 +467,7 @@ public final class StreamConfig {
         return index;
     }
 
-    /** @return the index the next {@link #addStat} will get */
+    /** {@return the index the next {@link #addStat} will get} */
     public int nextStatIndex() {
         return stats.size();
     }

@@ -37,7 +37,12 @@ public record StreamStatConfig(String name, Mode mode) {
         }
     }
 
-    /** Creates a {@link Mode#COUNTER} statistic. @param name its name */
+    /**
+     * Creates a {@link Mode#COUNTER} statistic.
+     *
+     * @param name the statistic's name, not empty
+     * @throws IllegalArgumentException if the name is empty
+     */
     public StreamStatConfig(String name) {
         this(name, Mode.COUNTER);
     }

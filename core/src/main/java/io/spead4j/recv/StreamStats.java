@@ -37,17 +37,21 @@ public final class StreamStats {
         this.values = values.clone();
     }
 
-    /** @return the statistics' configurations */
+    /** {@return the statistics' configurations} */
     public List<StreamStatConfig> config() {
         return config;
     }
 
-    /** @return the number of statistics */
+    /** {@return the number of statistics} */
     public int size() {
         return values.length;
     }
 
-    /** @return a statistic by index @param index its index */
+    /**
+     * {@return the value of a statistic by index}
+     *
+     * @param index the statistic's index, 0 .. {@link #size()} - 1 ({@link StreamConfig#STAT_HEAPS} and the like)
+     */
     public long get(int index) {
         return values[index];
     }
@@ -157,7 +161,11 @@ public final class StreamStats {
         }
     }
 
-    /** @return true if a statistic of that name exists @param name the name */
+    /**
+     * {@return true if a statistic of that name exists}
+     *
+     * @param name the statistic's name
+     */
     public boolean contains(String name) {
         return indexOf(name) >= 0;
     }
@@ -180,47 +188,47 @@ public final class StreamStats {
         return new StreamStats(config, out);
     }
 
-    /** @return complete heaps plus evicted and flushed heaps */
+    /** {@return complete heaps plus evicted and flushed heaps} */
     public long heaps() {
         return values[StreamConfig.STAT_HEAPS];
     }
 
-    /** @return live heaps evicted from their slot */
+    /** {@return live heaps evicted from their slot} */
     public long incompleteHeapsEvicted() {
         return values[StreamConfig.STAT_INCOMPLETE_HEAPS_EVICTED];
     }
 
-    /** @return live heaps delivered by a flush */
+    /** {@return live heaps delivered by a flush} */
     public long incompleteHeapsFlushed() {
         return values[StreamConfig.STAT_INCOMPLETE_HEAPS_FLUSHED];
     }
 
-    /** @return packets that decoded and were offered to the stream */
+    /** {@return packets that decoded and were offered to the stream} */
     public long packets() {
         return values[StreamConfig.STAT_PACKETS];
     }
 
-    /** @return reader batches */
+    /** {@return reader batches} */
     public long batches() {
         return values[StreamConfig.STAT_BATCHES];
     }
 
-    /** @return largest number of packets in a batch */
+    /** {@return largest number of packets in a batch} */
     public long maxBatch() {
         return values[StreamConfig.STAT_MAX_BATCH];
     }
 
-    /** @return packets that were a whole heap */
+    /** {@return packets that were a whole heap} */
     public long singlePacketHeaps() {
         return values[StreamConfig.STAT_SINGLE_PACKET_HEAPS];
     }
 
-    /** @return the live-heap search effort */
+    /** {@return the live-heap search effort} */
     public long searchDist() {
         return values[StreamConfig.STAT_SEARCH_DIST];
     }
 
-    /** @return times the worker found the ring full */
+    /** {@return times the worker found the ring full} */
     public long workerBlocked() {
         return values[StreamConfig.STAT_WORKER_BLOCKED];
     }
@@ -235,7 +243,7 @@ public final class StreamStats {
         return config.hashCode() * 31 + Arrays.hashCode(values);
     }
 
-    /** @return one {@code name: value} line per statistic */
+    /** {@return one {@code name: value} line per statistic} */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();

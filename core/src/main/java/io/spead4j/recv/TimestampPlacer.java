@@ -96,7 +96,7 @@ public final class TimestampPlacer implements ChunkPlaceFunction {
         return new TimestampPlacer(timestampId, timestampStep, heapsPerChunk, heapPayloadSize, id, count);
     }
 
-    /** @return the ids this placer reads (timestamp, then index if any) */
+    /** {@return the ids this placer reads (timestamp, then index if any)} */
     public List<Long> items() {
         List<Long> out = new ArrayList<>(2);
         out.add(timestampId);
@@ -123,32 +123,32 @@ public final class TimestampPlacer implements ChunkPlaceFunction {
         return config.withItems(ids).withPlace(this);
     }
 
-    /** @return heap slots per chunk: bytes of a chunk's presence map */
+    /** {@return heap slots per chunk: bytes of a chunk's presence map} */
     public int presentSize() {
         return heapsPerChunk * indexCount;
     }
 
-    /** @return bytes of a chunk's data */
+    /** {@return bytes of a chunk's data} */
     public long chunkDataSize() {
         return presentSize() * heapPayloadSize;
     }
 
-    /** @return timestamps per chunk */
+    /** {@return timestamps per chunk} */
     public int heapsPerChunk() {
         return heapsPerChunk;
     }
 
-    /** @return number of index values (1 without an index item) */
+    /** {@return number of index values (1 without an index item)} */
     public int indexCount() {
         return indexCount;
     }
 
-    /** @return the timestamp step between consecutive heaps in time */
+    /** {@return the timestamp step between consecutive heaps in time} */
     public long timestampStep() {
         return timestampStep;
     }
 
-    /** @return the payload bytes of every data heap */
+    /** {@return the payload bytes of every data heap} */
     public long heapPayloadSize() {
         return heapPayloadSize;
     }

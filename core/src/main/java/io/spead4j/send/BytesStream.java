@@ -54,14 +54,14 @@ public final class BytesStream extends Stream {
         }
     }
 
-    /** @return a copy of every packet sent so far, back to back (spead2's {@code getvalue()}) */
+    /** {@return a copy of every packet sent so far, back to back (spead2's {@code getvalue()})} */
     public byte[] getValue() {
         synchronized (bufferLock) {
             return Arrays.copyOf(buffer, length);
         }
     }
 
-    /** @return the number of bytes sent so far */
+    /** {@return the number of bytes sent so far} */
     public int size() {
         synchronized (bufferLock) {
             return length;

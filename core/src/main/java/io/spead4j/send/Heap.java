@@ -61,12 +61,12 @@ public final class Heap {
         this.flavour = Objects.requireNonNull(flavour, "flavour");
     }
 
-    /** @return the heap's flavour */
+    /** {@return the heap's flavour} */
     public Flavour flavour() {
         return flavour;
     }
 
-    /** @return the number of items (descriptors and control items included) */
+    /** {@return the number of items (descriptors and control items included)} */
     public int numItems() {
         return items.size();
     }
@@ -176,12 +176,12 @@ public final class Heap {
         return this;
     }
 
-    /** @return whether every packet repeats all the item pointers */
+    /** {@return whether every packet repeats all the item pointers} */
     public boolean repeatPointers() {
         return repeatPointers;
     }
 
-    /** @return the items, in order (the live list, for the packet generator) */
+    /** {@return the items, in order (the live list, for the packet generator)} */
     List<Item> items() {
         return items;
     }

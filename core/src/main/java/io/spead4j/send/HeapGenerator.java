@@ -75,17 +75,17 @@ public final class HeapGenerator {
         this.flavour = Objects.requireNonNull(flavour, "flavour");
     }
 
-    /** @return the watched items */
+    /** {@return the watched items} */
     public io.spead4j.ItemGroup items() {
         return items;
     }
 
-    /** @return the flavour of the heaps produced */
+    /** {@return the flavour of the heaps produced} */
     public Flavour flavour() {
         return flavour;
     }
 
-    /** @return the descriptor frequency, 0 for never */
+    /** {@return the descriptor frequency, 0 for never} */
     public int descriptorFrequency() {
         return descriptorFrequency;
     }
@@ -136,7 +136,7 @@ public final class HeapGenerator {
         return false;
     }
 
-    /** @return a new heap with stale descriptors and stale values (spead2's {@code get_heap()}) */
+    /** {@return a new heap with stale descriptors and stale values (spead2's {@code get_heap()})} */
     public Heap getHeap() {
         return getHeap(Policy.STALE, Policy.STALE);
     }
@@ -152,12 +152,12 @@ public final class HeapGenerator {
         return addToHeap(new Heap(flavour), descriptors, data);
     }
 
-    /** @return a heap holding only a start-of-stream control item */
+    /** {@return a heap holding only a start-of-stream control item} */
     public Heap getStart() {
         return new Heap(flavour).addStart();
     }
 
-    /** @return a heap holding only an end-of-stream control item */
+    /** {@return a heap holding only an end-of-stream control item} */
     public Heap getEnd() {
         return new Heap(flavour).addEnd();
     }

@@ -57,7 +57,7 @@ public final class InprocStream extends Stream {
         return queues.size();
     }
 
-    /** @return the queues, one per substream */
+    /** {@return the queues, one per substream} */
     public List<InprocQueue> queues() {
         return queues;
     }

@@ -41,12 +41,12 @@ public final class ItemGroup {
         this.generator = new HeapGenerator(items, descriptorFrequency, flavour);
     }
 
-    /** @return the underlying item group (names, ids, values) */
+    /** {@return the underlying item group (names, ids, values)} */
     public io.spead4j.ItemGroup items() {
         return items;
     }
 
-    /** @return the heap generator */
+    /** {@return the heap generator} */
     public HeapGenerator generator() {
         return generator;
     }
@@ -94,27 +94,35 @@ public final class ItemGroup {
         return items.addItem(id, name, description, shape, format, value);
     }
 
-    /** @return the item called {@code name}, or null @param name the name */
+    /**
+     * {@return the item called {@code name}, or null if there is none}
+     *
+     * @param name the item's name
+     */
     public Item get(String name) {
         return items.get(name);
     }
 
-    /** @return the item with this id, or null @param id the id */
+    /**
+     * {@return the item with this id, or null if there is none}
+     *
+     * @param id the item's id
+     */
     public Item getById(long id) {
         return items.getById(id);
     }
 
-    /** @return the names in insertion order */
+    /** {@return the names in insertion order} */
     public Set<String> keys() {
         return items.keys();
     }
 
-    /** @return the items in insertion order */
+    /** {@return the items in insertion order} */
     public Collection<Item> values() {
         return items.values();
     }
 
-    /** @return a heap with stale descriptors and changed values */
+    /** {@return a heap with stale descriptors and changed values} */
     public Heap getHeap() {
         return generator.getHeap();
     }
@@ -130,12 +138,12 @@ public final class ItemGroup {
         return generator.getHeap(descriptors, data);
     }
 
-    /** @return a start-of-stream heap */
+    /** {@return a start-of-stream heap} */
     public Heap getStart() {
         return generator.getStart();
     }
 
-    /** @return an end-of-stream heap */
+    /** {@return an end-of-stream heap} */
     public Heap getEnd() {
         return generator.getEnd();
     }

@@ -69,7 +69,7 @@ public final class PacketBatch {
         this.gather = on;
     }
 
-    /** @return whether packets are gathered from pieces (see {@link #setGather}) */
+    /** {@return whether packets are gathered from pieces (see {@link #setGather})} */
     boolean gathers() {
         return gather;
     }
@@ -79,7 +79,7 @@ public final class PacketBatch {
         packetFirstPiece = piecesUsed;
     }
 
-    /** @return pieces recorded so far for the packet being generated */
+    /** {@return pieces recorded so far for the packet being generated} */
     int packetPieces() {
         return piecesUsed - packetFirstPiece;
     }
@@ -111,22 +111,22 @@ public final class PacketBatch {
         return firstPiece[i];
     }
 
-    /** @return the native addresses of all pieces (read with {@link #firstPiece} and {@link #pieces}) */
+    /** {@return the native addresses of all pieces (read with {@link #firstPiece} and {@link #pieces})} */
     long[] pieceAddresses() {
         return pieceAddress;
     }
 
-    /** @return the lengths of all pieces, parallel to {@link #pieceAddresses()} */
+    /** {@return the lengths of all pieces, parallel to {@link #pieceAddresses()}} */
     int[] pieceLengths() {
         return pieceLength;
     }
 
-    /** @return the number of packets in the batch */
+    /** {@return the number of packets in the batch} */
     public int size() {
         return count;
     }
 
-    /** @return the memory holding the packets back to back from offset 0 (the same for every batch) */
+    /** {@return the memory holding the packets back to back from offset 0 (the same for every batch)} */
     public MemorySegment segment() {
         return segment;
     }
@@ -141,24 +141,39 @@ public final class PacketBatch {
         return buffer;
     }
 
-    /** @return the number of bytes used by all the packets (they occupy {@code [0, bytes())}) */
+    /** {@return the number of bytes used by all the packets (they occupy {@code [0, bytes())})} */
     public int bytes() {
         return used;
     }
 
-    /** @return offset of packet {@code i} in {@link #segment()} @param i packet index */
+    /**
+     * {@return the offset of packet {@code i} in {@link #segment()}}
+     *
+     * @param i packet index, 0 .. {@link #size()} - 1
+     * @throws IndexOutOfBoundsException if there is no packet {@code i}
+     */
     public int offset(int i) {
         Objects.checkIndex(i, count);
         return offsets[i];
     }
 
-    /** @return size of packet {@code i} in bytes @param i packet index */
+    /**
+     * {@return the size of packet {@code i} in bytes}
+     *
+     * @param i packet index, 0 .. {@link #size()} - 1
+     * @throws IndexOutOfBoundsException if there is no packet {@code i}
+     */
     public int length(int i) {
         Objects.checkIndex(i, count);
         return lengths[i];
     }
 
-    /** @return the substream packet {@code i} goes to @param i packet index */
+    /**
+     * {@return the index of the substream packet {@code i} goes to}
+     *
+     * @param i packet index, 0 .. {@link #size()} - 1
+     * @throws IndexOutOfBoundsException if there is no packet {@code i}
+     */
     public int substreamIndex(int i) {
         Objects.checkIndex(i, count);
         return substreams[i];
@@ -176,7 +191,12 @@ public final class PacketBatch {
         errors[i] = Objects.requireNonNull(error, "error");
     }
 
-    /** @return whether packet {@code i} was reported failed @param i packet index */
+    /**
+     * {@return whether packet {@code i} was reported failed}
+     *
+     * @param i packet index, 0 .. {@link #size()} - 1
+     * @throws IndexOutOfBoundsException if there is no packet {@code i}
+     */
     public boolean failed(int i) {
         Objects.checkIndex(i, count);
         return errors[i] != null;
@@ -194,7 +214,7 @@ public final class PacketBatch {
         return last[i];
     }
 
-    /** @return whether a packet of {@code maxPacketSize} bytes still fits */
+    /** {@return whether a packet of {@code maxPacketSize} bytes still fits} */
     boolean hasRoom(int maxPacketSize) {
         return count < capacityPackets && segment.byteSize() - used >= maxPacketSize;
     }

@@ -114,22 +114,22 @@ public final class PacketGenerator extends PacketProducer {
         this.needNullItem = needNull;
     }
 
-    /** @return the packet size limit actually used (the requested one rounded down to a multiple of 8) */
+    /** {@return the packet size limit actually used (the requested one rounded down to a multiple of 8)} */
     public int maxPacketSize() {
         return maxPacketSize;
     }
 
-    /** @return the heap length sent as HEAP_LENGTH (addressed bytes plus any padding) */
+    /** {@return the heap length sent as HEAP_LENGTH (addressed bytes plus any padding)} */
     public long heapLength() {
         return payloadSize;
     }
 
-    /** @return the heap cnt */
+    /** {@return the heap cnt} */
     public long cnt() {
         return cnt;
     }
 
-    /** @return true while packets remain */
+    /** {@return true while packets remain} */
     public boolean hasNextPacket() {
         return payloadOffset < payloadSize;
     }
@@ -296,7 +296,7 @@ public final class PacketGenerator extends PacketProducer {
     /** Bytes of the batch's segment used by the last {@link #nextPacketGathered} packet. */
     private int gatheredSegmentBytes;
 
-    /** @return bytes of the batch's segment the last gathered packet used */
+    /** {@return bytes of the batch's segment the last gathered packet used} */
     int gatheredSegmentBytes() {
         return gatheredSegmentBytes;
     }

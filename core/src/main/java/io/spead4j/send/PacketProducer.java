@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
  * writer thread only.
  */
 abstract class PacketProducer {
-    /** @return true while packets remain */
+    /** {@return true while packets remain} */
     abstract boolean hasNextPacket();
 
     /**
@@ -28,6 +28,6 @@ abstract class PacketProducer {
      */
     abstract int nextPacketGathered(PacketBatch batch);
 
-    /** @return bytes of the batch's segment the last gathered packet used */
+    /** {@return bytes of the batch's segment the last gathered packet used} */
     abstract int gatheredSegmentBytes();
 }

@@ -12,7 +12,11 @@ public final class QueueFullException extends IOException {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    /** @param message the detail message */
+    /**
+     * Creates the exception.
+     *
+     * @param message the detail message
+     */
     public QueueFullException(String message) {
         super(message);
     }

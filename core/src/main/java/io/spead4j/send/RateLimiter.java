@@ -84,12 +84,12 @@ final class RateLimiter {
         sendTime = Math.max(sendTime, backdate);
     }
 
-    /** @return the standard send time, ns from creation (for tests) */
+    /** {@return the standard send time, ns from creation (for tests)} */
     double sendTime() {
         return sendTime;
     }
 
-    /** @return the burst send time, ns from creation (for tests) */
+    /** {@return the burst send time, ns from creation (for tests)} */
     double sendTimeBurst() {
         return sendTimeBurst;
     }

@@ -14,7 +14,7 @@ import java.util.Objects;
  * and completion apply to the packets as to a heap's. Called on the stream's writer thread.
  */
 public interface RawPacketSource {
-    /** @return true while packets remain */
+    /** {@return true while packets remain} */
     boolean hasNextPacket();
 
     /**

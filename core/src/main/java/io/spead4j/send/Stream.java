@@ -178,7 +178,7 @@ public abstract class Stream implements AutoCloseable {
         this.doneErrors = new IOException[capacity];
     }
 
-    /** @return whether the writer gathers packets from pieces (for tests; read after a send completed) */
+    /** {@return whether the writer gathers packets from pieces (for tests; read after a send completed)} */
     final boolean gathering() {
         return batch.gathers();
     }
@@ -215,12 +215,12 @@ public abstract class Stream implements AutoCloseable {
      */
     protected abstract void writePackets(PacketBatch batch);
 
-    /** @return the configuration */
+    /** {@return the configuration} */
     public final StreamConfig config() {
         return config;
     }
 
-    /** @return the number of substreams (destinations) of this stream */
+    /** {@return the number of substreams (destinations) of this stream} */
     public final int numSubstreams() {
         return numSubstreams;
     }
@@ -615,7 +615,7 @@ public abstract class Stream implements AutoCloseable {
         }
     }
 
-    /** @return whether the caller is the writer, or the thread of the writer's event loop */
+    /** {@return whether the caller is the writer, or the thread of the writer's event loop} */
     private boolean onWriterThread() {
         return Thread.currentThread() == writerThread || (writerLoop != null && writerLoop.inLoopThread());
     }
@@ -631,7 +631,7 @@ public abstract class Stream implements AutoCloseable {
         this.writerLoop = loop;
     }
 
-    /** @return the loop the writer runs on, or null */
+    /** {@return the loop the writer runs on, or null} */
     final EventLoop writerLoop() {
         return writerLoop;
     }
@@ -1053,7 +1053,7 @@ public abstract class Stream implements AutoCloseable {
         return true;
     }
 
-    /** @return false if the transport must wait to send the rest (loop mode) */
+    /** {@return false if the transport must wait to send the rest (loop mode)} */
     private boolean transmit() {
         int count = batch.size();
         try {

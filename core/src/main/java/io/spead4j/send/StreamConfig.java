@@ -60,42 +60,77 @@ public record StreamConfig(int maxPacketSize, double rate, long burstSize, int m
                 RateMethod.AUTO);
     }
 
-    /** @return the default configuration */
+    /** {@return the default configuration} */
     public static StreamConfig defaults() {
         return DEFAULT;
     }
 
-    /** @return a copy with another max packet size @param value bytes */
+    /**
+     * Returns a copy with another {@link #maxPacketSize()}.
+     *
+     * @param value the largest packet in bytes, including header and pointers ({@code 1 .. 2^31 - 16})
+     * @return the new configuration
+     * @throws IllegalArgumentException if the value is out of range
+     */
     public StreamConfig withMaxPacketSize(int value) {
         return new StreamConfig(value, rate, burstSize, maxHeaps, burstRateRatio, rateMethod);
     }
 
-    /** @return a copy with another rate @param value bytes per second, 0 for unlimited */
+    /**
+     * Returns a copy with another {@link #rate()}.
+     *
+     * @param value the rate in bytes per second (headers included); 0 means no limit
+     * @return the new configuration
+     * @throws IllegalArgumentException if the value is negative, infinite or NaN
+     */
     public StreamConfig withRate(double value) {
         return new StreamConfig(maxPacketSize, value, burstSize, maxHeaps, burstRateRatio, rateMethod);
     }
 
-    /** @return a copy with another burst size @param value bytes */
+    /**
+     * Returns a copy with another {@link #burstSize()}.
+     *
+     * @param value bytes that may be sent back to back before the rate limiter sleeps, at least 0
+     * @return the new configuration
+     * @throws IllegalArgumentException if the value is negative
+     */
     public StreamConfig withBurstSize(long value) {
         return new StreamConfig(maxPacketSize, rate, value, maxHeaps, burstRateRatio, rateMethod);
     }
 
-    /** @return a copy with another max heaps @param value heaps */
+    /**
+     * Returns a copy with another {@link #maxHeaps()}.
+     *
+     * @param value how many heaps may be queued or in flight at once, at least 1
+     * @return the new configuration
+     * @throws IllegalArgumentException if the value is below 1
+     */
     public StreamConfig withMaxHeaps(int value) {
         return new StreamConfig(maxPacketSize, rate, burstSize, value, burstRateRatio, rateMethod);
     }
 
-    /** @return a copy with another burst rate ratio @param value ratio, at least 1 */
+    /**
+     * Returns a copy with another {@link #burstRateRatio()}.
+     *
+     * @param value how much faster than the rate the stream may go to catch up, finite and at least 1.0
+     * @return the new configuration
+     * @throws IllegalArgumentException if the value is below 1.0, infinite or NaN
+     */
     public StreamConfig withBurstRateRatio(double value) {
         return new StreamConfig(maxPacketSize, rate, burstSize, maxHeaps, value, rateMethod);
     }
 
-    /** @return a copy with another rate method @param value the method */
+    /**
+     * Returns a copy with another {@link #rateMethod()}.
+     *
+     * @param value how rate limiting is done, not null
+     * @return the new configuration
+     */
     public StreamConfig withRateMethod(RateMethod value) {
         return new StreamConfig(maxPacketSize, rate, burstSize, maxHeaps, burstRateRatio, value);
     }
 
-    /** @return the burst rate, {@code rate * burstRateRatio} bytes per second */
+    /** {@return the burst rate, {@code rate * burstRateRatio} bytes per second} */
     public double burstRate() {
         return rate * burstRateRatio;
     }

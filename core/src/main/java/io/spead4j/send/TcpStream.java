@@ -119,7 +119,7 @@ public final class TcpStream extends Stream {
         return endpoints.get(0);
     }
 
-    /** @return the connection (for its addresses; do not write on it) */
+    /** {@return the connection (for its addresses; do not write on it)} */
     public SocketChannel channel() {
         return channel;
     }

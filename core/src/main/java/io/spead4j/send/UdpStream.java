@@ -557,12 +557,12 @@ public final class UdpStream extends Stream {
         batch.fail(packet, e);
     }
 
-    /** @return the native socket, or null on the NIO path (for tests) */
+    /** {@return the native socket, or null on the NIO path (for tests)} */
     NativeUdpSocket nativeSocket() {
         return socket;
     }
 
-    /** @return whether the stream still merges packets with segmentation offload (for tests) */
+    /** {@return whether the stream still merges packets with segmentation offload (for tests)} */
     boolean gsoActive() {
         return gso;
     }

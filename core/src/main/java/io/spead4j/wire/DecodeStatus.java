@@ -28,7 +28,7 @@ public enum DecodeStatus {
         this.message = message;
     }
 
-    /** @return a short human-readable reason */
+    /** {@return a short human-readable reason} */
     public String message() {
         return message;
     }

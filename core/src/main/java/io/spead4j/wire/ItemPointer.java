@@ -33,37 +33,75 @@ public final class ItemPointer {
         return (immediate ? IMMEDIATE_BIT : 0L) | (id << heapAddressBits) | value;
     }
 
-    /** @return an immediate pointer @param id id @param value value @param heapAddressBits A */
+    /**
+     * Builds an immediate item pointer, as {@link #encode encode(true, ...)}.
+     *
+     * @param id the item id, {@code 0 <= id < 2^(63-A)}
+     * @param value the immediate value, {@code 0 <= value < 2^A}
+     * @param heapAddressBits the heap address width A in bits
+     * @return the pointer
+     * @throws IllegalArgumentException if the id or value does not fit
+     */
     public static long immediate(long id, long value, int heapAddressBits) {
         return encode(true, id, value, heapAddressBits);
     }
 
-    /** @return an addressed pointer @param id id @param address address @param heapAddressBits A */
+    /**
+     * Builds an addressed item pointer, as {@link #encode encode(false, ...)}.
+     *
+     * @param id the item id, {@code 0 <= id < 2^(63-A)}
+     * @param address the payload address, {@code 0 <= address < 2^A}
+     * @param heapAddressBits the heap address width A in bits
+     * @return the pointer
+     * @throws IllegalArgumentException if the id or address does not fit
+     */
     public static long address(long id, long address, int heapAddressBits) {
         return encode(false, id, address, heapAddressBits);
     }
 
-    /** @return true if the pointer is an immediate @param pointer the pointer */
+    /**
+     * {@return true if the pointer is an immediate (its mode bit is set)}
+     *
+     * @param pointer the item pointer
+     */
     public static boolean isImmediate(long pointer) {
         return pointer < 0;
     }
 
-    /** @return the pointer's item id @param pointer the pointer @param heapAddressBits A */
+    /**
+     * {@return the pointer's item id (bits A..62)}
+     *
+     * @param pointer the item pointer
+     * @param heapAddressBits the heap address width A in bits
+     */
     public static long id(long pointer, int heapAddressBits) {
         return (pointer & ~IMMEDIATE_BIT) >>> heapAddressBits;
     }
 
-    /** @return the pointer's value or address (low A bits) @param pointer the pointer @param heapAddressBits A */
+    /**
+     * {@return the pointer's immediate value or payload address (the low A bits)}
+     *
+     * @param pointer the item pointer
+     * @param heapAddressBits the heap address width A in bits
+     */
     public static long value(long pointer, int heapAddressBits) {
         return pointer & mask(heapAddressBits);
     }
 
-    /** @return {@code 2^A - 1} @param heapAddressBits A */
+    /**
+     * {@return the mask of an A-bit value, {@code 2^A - 1}}
+     *
+     * @param heapAddressBits the heap address width A in bits
+     */
     public static long mask(int heapAddressBits) {
         return (1L << heapAddressBits) - 1;
     }
 
-    /** @return {@code 2^(63-A) - 1}, the largest item id @param heapAddressBits A */
+    /**
+     * {@return the largest item id, {@code 2^(63-A) - 1}}
+     *
+     * @param heapAddressBits the heap address width A in bits
+     */
     public static long maxId(int heapAddressBits) {
         return (1L << (63 - heapAddressBits)) - 1;
     }

@@ -204,65 +204,65 @@ public final class PacketDecoder {
         return -1;
     }
 
-    /** @return the outcome of the last {@link #decode} */
+    /** {@return the outcome of the last {@link #decode}} */
     public DecodeStatus status() {
         return status;
     }
 
     /**
-     * @return the leniency bits the last successful decode needed (0 if the packet follows spead2's rules,
-     *     or was rejected)
+     * {@return the leniency bits the last successful decode needed (0 if the packet follows spead2's rules,
+     *     or was rejected)}
      */
     public int leniencyApplied() {
         return applied;
     }
 
-    /** @return the segment of the last decoded packet */
+    /** {@return the segment of the last decoded packet} */
     public MemorySegment segment() {
         return segment;
     }
 
-    /** @return offset of the last decoded packet in its segment */
+    /** {@return offset of the last decoded packet in its segment} */
     public long packetOffset() {
         return packetOffset;
     }
 
-    /** @return the decoded packet's size (0 if rejected) */
+    /** {@return the decoded packet's size (0 if rejected)} */
     public long size() {
         return size;
     }
 
-    /** @return heap address width A in bits */
+    /** {@return heap address width A in bits} */
     public int heapAddressBits() {
         return heapAddressBits;
     }
 
-    /** @return number of item pointers in the header */
+    /** {@return number of item pointers in the header} */
     public int numItems() {
         return numItems;
     }
 
-    /** @return HEAP_CNT */
+    /** {@return HEAP_CNT} */
     public long heapCnt() {
         return heapCnt;
     }
 
-    /** @return HEAP_LENGTH, or -1 if the packet has none (unsized heap) */
+    /** {@return HEAP_LENGTH, or -1 if the packet has none (unsized heap)} */
     public long heapLength() {
         return heapLength;
     }
 
-    /** @return PAYLOAD_OFFSET */
+    /** {@return PAYLOAD_OFFSET} */
     public long payloadOffset() {
         return payloadOffset;
     }
 
-    /** @return PAYLOAD_LENGTH */
+    /** {@return PAYLOAD_LENGTH} */
     public long payloadLength() {
         return payloadLength;
     }
 
-    /** @return the number of pointers from the first non-special one to the last */
+    /** {@return the number of pointers from the first non-special one to the last} */
     public int pointerCount() {
         return numItems - firstPointer;
     }
@@ -289,12 +289,12 @@ public final class PacketDecoder {
                 packetOffset + PacketHeader.SIZE + (long) index * PacketHeader.POINTER_SIZE);
     }
 
-    /** @return offset in {@link #segment()} of the first payload byte */
+    /** {@return offset in {@link #segment()} of the first payload byte} */
     public long payloadStart() {
         return packetOffset + PacketHeader.SIZE + (long) PacketHeader.POINTER_SIZE * numItems;
     }
 
-    /** @return a slice of the segment holding this packet's payload (allocates a segment view) */
+    /** {@return a slice of the segment holding this packet's payload (allocates a segment view)} */
     public MemorySegment payload() {
         return segment.asSlice(payloadStart(), payloadLength);
     }

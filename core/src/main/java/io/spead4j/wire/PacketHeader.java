@@ -57,22 +57,42 @@ public final class PacketHeader {
         segment.set(BE_LONG, offset, header);
     }
 
-    /** @return the 16-bit magic and version @param segment packet @param offset header offset */
+    /**
+     * {@return the header's first 16 bits: magic and version ({@link #MAGIC_VERSION} in a valid packet)}
+     *
+     * @param segment the packet
+     * @param offset offset of the header in the segment
+     */
     public static int magicVersion(MemorySegment segment, long offset) {
         return Short.toUnsignedInt(segment.get(BE_SHORT, offset + MAGIC_OFFSET));
     }
 
-    /** @return the item id width in bytes @param segment packet @param offset header offset */
+    /**
+     * {@return the header's item id width in bytes}
+     *
+     * @param segment the packet
+     * @param offset offset of the header in the segment
+     */
     public static int itemIdBytes(MemorySegment segment, long offset) {
         return Byte.toUnsignedInt(segment.get(ValueLayout.JAVA_BYTE, offset + ITEM_ID_WIDTH_OFFSET));
     }
 
-    /** @return the heap address width in bytes @param segment packet @param offset header offset */
+    /**
+     * {@return the header's heap address width in bytes}
+     *
+     * @param segment the packet
+     * @param offset offset of the header in the segment
+     */
     public static int heapAddressBytes(MemorySegment segment, long offset) {
         return Byte.toUnsignedInt(segment.get(ValueLayout.JAVA_BYTE, offset + HEAP_ADDRESS_WIDTH_OFFSET));
     }
 
-    /** @return the number of item pointers @param segment packet @param offset header offset */
+    /**
+     * {@return the number of item pointers the header announces}
+     *
+     * @param segment the packet
+     * @param offset offset of the header in the segment
+     */
     public static int numItems(MemorySegment segment, long offset) {
         return Short.toUnsignedInt(segment.get(BE_SHORT, offset + NUM_ITEMS_OFFSET));
     }

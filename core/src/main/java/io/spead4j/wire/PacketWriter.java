@@ -37,8 +37,13 @@ public final class PacketWriter {
         return offset + PacketHeader.POINTER_SIZE;
     }
 
-    /** @return the size of a packet with {@code numItems} pointers and {@code payloadLength} bytes of payload
-     *  @param numItems pointers @param payloadLength payload bytes */
+    /**
+     * {@return the size in bytes of a packet with {@code numItems} pointers and {@code payloadLength} bytes
+     *     of payload}
+     *
+     * @param numItems number of item pointers
+     * @param payloadLength payload length in bytes
+     */
     public static long packetSize(int numItems, long payloadLength) {
         return PacketHeader.SIZE + (long) PacketHeader.POINTER_SIZE * numItems + payloadLength;
     }

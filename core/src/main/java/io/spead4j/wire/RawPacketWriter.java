@@ -38,7 +38,7 @@ public final class RawPacketWriter {
         this.pointers = new long[maxPointers];
     }
 
-    /** @return the heap address width A in bits */
+    /** {@return the heap address width A in bits} */
     public int heapAddressBits() {
         return heapAddressBits;
     }
@@ -110,7 +110,7 @@ public final class RawPacketWriter {
         return this;
     }
 
-    /** @return the number of pointers appended */
+    /** {@return the number of pointers appended} */
     public int pointerCount() {
         return count;
     }
@@ -126,7 +126,7 @@ public final class RawPacketWriter {
         return pointers[index];
     }
 
-    /** @return the size of the packet: 8 + 8 × pointers + payload bytes */
+    /** {@return the size of the packet: 8 + 8 × pointers + payload bytes} */
     public long size() {
         return PacketWriter.packetSize(count, payload.byteSize());
     }
