@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,6 +51,14 @@ public class BufferReaderBenchmark {
     @Param({"STD", "NONTEMPORAL"})
     public String memcpy;
 
+    /**
+     * {@code none}, or {@code jfr}: a JFR recording of every spead4j event (through a {@code RecordingStream},
+     * the periodic one each second) runs during the trial; compare the two to see what monitoring costs.
+     */
+    @Param({"none", "jfr"})
+    public String monitoring;
+
+    private jdk.jfr.consumer.RecordingStream recording;
     private byte[] data;
     private int heaps;
     private ThreadPool pool;
@@ -69,6 +78,14 @@ public class BufferReaderBenchmark {
             out.sendHeap(new Heap().addEnd());
             data = out.getValue();
         }
+        if (monitoring.equals("jfr")) {
+            recording = new jdk.jfr.consumer.RecordingStream();
+            for (String event : List.of("io.spead4j.recv.HeapIncomplete", "io.spead4j.recv.PacketsRejected",
+                    "io.spead4j.recv.RingFull", "io.spead4j.MemoryPoolEmpty", "io.spead4j.recv.ReaderFailed")) {
+                recording.enable(event);
+            }
+            recording.startAsync();
+        }
         config = new StreamConfig().withMemoryAllocator(new MemoryPool(heapSize, heapSize + 1024L, 12, 8))
                 .withMemcpy(MemcpyFunction.valueOf(memcpy));
     }
@@ -76,6 +93,9 @@ public class BufferReaderBenchmark {
     /** Closes the pool. */
     @TearDown
     public void tearDown() {
+        if (recording != null) {
+            recording.close();
+        }
         pool.close();
         System.out.printf("%n[buffer reader] %d bytes per pass (%d heaps of %d bytes in %d-byte packets)%n",
                 data.length, heaps, heapSize, packetSize);

@@ -37,9 +37,9 @@ import java.util.concurrent.Semaphore;
  * {@code -prof gc} to see bytes allocated per heap: the packet buffers the queue owns (one array per packet)
  * plus a per-heap constant.
  *
- * <p>With {@code monitoring=true} the receiver is watched as in production: every spead4j JFR event recorded
- * (the periodic one each second) and a thread reading the statistics, drop reasons and ring and pool gauges
- * every 100 ms; compare the two scores to see what monitoring costs.
+ * <p>With {@code monitoring=gauges} a thread reads the statistics, drop reasons and ring and pool gauges every
+ * 100 ms; with {@code monitoring=all} every spead4j JFR event is recorded as well (the periodic one each
+ * second) through a {@code RecordingStream}; compare the scores with {@code none} to see what monitoring costs.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -54,9 +54,12 @@ public class InprocBenchmark {
     @Param({"4194304:9000", "4194304:1472", "8192:9000"})
     public String shape;
 
-    /** Whether the receiver is monitored (JFR recording of spead4j's events, gauges read every 100 ms). */
-    @Param({"false", "true"})
-    public boolean monitoring;
+    /**
+     * How the receiver is monitored: {@code none}; {@code gauges}: statistics, drop reasons and ring and pool
+     * gauges read every 100 ms; {@code all}: the gauges and a JFR recording of spead4j's events.
+     */
+    @Param({"none", "gauges", "all"})
+    public String monitoring;
 
     private ThreadPool pool;
     private InprocQueue queue;
@@ -94,18 +97,20 @@ public class InprocBenchmark {
         }, "inproc-bench-consumer");
         consumer.setDaemon(true);
         consumer.start();
-        if (monitoring) {
-            startMonitoring(memoryPool);
+        if (!monitoring.equals("none")) {
+            startMonitoring(memoryPool, monitoring.equals("all"));
         }
     }
 
-    private void startMonitoring(MemoryPool memoryPool) {
-        recording = new jdk.jfr.consumer.RecordingStream();
-        for (String event : List.of("io.spead4j.recv.HeapIncomplete", "io.spead4j.recv.PacketsRejected",
-                "io.spead4j.recv.RingFull", "io.spead4j.MemoryPoolEmpty", "io.spead4j.recv.ReaderFailed")) {
-            recording.enable(event);
+    private void startMonitoring(MemoryPool memoryPool, boolean jfr) {
+        if (jfr) {
+            recording = new jdk.jfr.consumer.RecordingStream();
+            for (String event : List.of("io.spead4j.recv.HeapIncomplete", "io.spead4j.recv.PacketsRejected",
+                    "io.spead4j.recv.RingFull", "io.spead4j.MemoryPoolEmpty", "io.spead4j.recv.ReaderFailed")) {
+                recording.enable(event);
+            }
+            recording.startAsync();
         }
-        recording.startAsync();
         monitor = Thread.ofPlatform().daemon().name("inproc-bench-monitor").start(() -> {
             long sum = 0;
             while (!Thread.currentThread().isInterrupted()) {
@@ -134,6 +139,8 @@ public class InprocBenchmark {
         if (monitor != null) {
             monitor.interrupt();
             monitor.join();
+        }
+        if (recording != null) {
             recording.close();
         }
     }
