@@ -1,10 +1,10 @@
 package io.spead4j.send;
 
 import io.spead4j.InprocQueue;
-import io.spead4j.RawItem;
 import io.spead4j.ThreadPool;
 import io.spead4j.recv.Heap;
 import io.spead4j.recv.HeapBase;
+import io.spead4j.testing.HeapItems;
 import io.spead4j.recv.RingStreamConfig;
 import io.spead4j.testing.Conformance;
 import io.spead4j.testing.TestPools;
@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -158,12 +157,12 @@ class RawPacketWriterTest {
                     long cnt = 304576 + i / tiles;
                     assertThat(heap.cnt()).isEqualTo(cnt);
                     assertThat(heap.source()).as("an inproc reader does not know the source").isEmpty();
-                    assertThat(immediate(heap, 0x1027)).isEqualTo(1752710363L);
-                    assertThat(immediate(heap, 0x1600)).isEqualTo(132559215699L + cnt);
-                    assertThat(immediate(heap, 0x2004)).isEqualTo(6);
-                    assertThat(immediate(heap, 0x2002)).isEqualTo(8 + ((long) tile << 32));
-                    assertThat(immediate(heap, 0x2001)).isEqualTo(0x000200040000L + tile);
-                    byte[] data = bytes(heap, 0x3300);
+                    assertThat(HeapItems.number(heap, 0x1027)).isEqualTo(1752710363L);
+                    assertThat(HeapItems.number(heap, 0x1600)).isEqualTo(132559215699L + cnt);
+                    assertThat(HeapItems.number(heap, 0x2004)).isEqualTo(6);
+                    assertThat(HeapItems.number(heap, 0x2002)).isEqualTo(8 + ((long) tile << 32));
+                    assertThat(HeapItems.number(heap, 0x2001)).isEqualTo(0x000200040000L + tile);
+                    byte[] data = HeapItems.bytes(heap, 0x3300);
                     byte[] expected = new byte[1024];
                     Arrays.fill(expected, (byte) (tile * 31 + cnt));
                     assertThat(data).isEqualTo(expected);
@@ -174,19 +173,4 @@ class RawPacketWriterTest {
         }
     }
 
-    private static byte[] bytes(HeapBase heap, long id) {
-        RawItem item = heap.items().stream().filter(i -> i.id() == id).findFirst().orElseThrow();
-        ByteBuffer v = item.value();
-        byte[] out = new byte[v.remaining()];
-        v.duplicate().get(out);
-        return out;
-    }
-
-    private static long immediate(HeapBase heap, long id) {
-        long x = 0;
-        for (byte b : bytes(heap, id)) {
-            x = (x << 8) | (b & 0xFF);
-        }
-        return x;
-    }
 }

@@ -1,9 +1,9 @@
 package io.spead4j.transport;
 
-import io.spead4j.RawItem;
 import io.spead4j.ThreadPool;
 import io.spead4j.recv.Heap;
 import io.spead4j.recv.HeapBase;
+import io.spead4j.testing.HeapItems;
 import io.spead4j.recv.RingStreamConfig;
 import io.spead4j.recv.Stream;
 import io.spead4j.recv.StreamConfig;
@@ -18,7 +18,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -154,8 +153,8 @@ class HeapsPerSourceUdpTest {
                 for (int i = 0; i < SENDERS * CNTS; i++) {
                     HeapBase h = receiver.getAsync().get(LIMIT.toSeconds(), TimeUnit.SECONDS);
                     assertThat(h).isInstanceOf(Heap.class);
-                    heaps.add(new Received(h.source().orElseThrow(), h.cnt(), immediate(h, 0x1001),
-                            immediate(h, 0x1002), item(h, 0x1000)));
+                    heaps.add(new Received(h.source().orElseThrow(), h.cnt(), HeapItems.number(h, 0x1001),
+                            HeapItems.number(h, 0x1002), HeapItems.bytes(h, 0x1000)));
                     ((Heap) h).release();
                 }
                 return heaps;
@@ -163,20 +162,4 @@ class HeapsPerSourceUdpTest {
         });
     }
 
-    private static byte[] item(HeapBase heap, long id) {
-        RawItem item = heap.items().stream().filter(i -> i.id() == id).findFirst().orElseThrow();
-        ByteBuffer v = item.value();
-        byte[] out = new byte[v.remaining()];
-        v.duplicate().get(out);
-        return out;
-    }
-
-    private static long immediate(HeapBase heap, long id) {
-        byte[] v = item(heap, id);
-        long x = 0;
-        for (byte b : v) {
-            x = (x << 8) | (b & 0xFF);
-        }
-        return x;
-    }
 }
