@@ -617,7 +617,9 @@ final class BenchCommand implements Runnable {
                     throw new Main.ToolException(1, "Did not receive 'ready' response");
                 }
                 Flavour flavour = new Flavour(addrBits, receiver.pyspead ? BugCompat.PYSPEAD_0_5_2 : 0);
-                byte[] data = new byte[(int) common.heapSize];
+                // native memory, as spead2_bench's plain buffer: the UDP writer then gathers the payload straight
+                // from it into sendmmsg (zero copy); a Java array would be copied into each packet first
+                MemorySegment data = Arena.ofAuto().allocate(common.heapSize, 64);
                 io.spead4j.send.Heap heap = new io.spead4j.send.Heap(flavour).addItem(ITEM_ID, data, false);
                 io.spead4j.send.Heap end = new io.spead4j.send.Heap(flavour).addEnd();
                 io.spead4j.send.StreamConfig config = new io.spead4j.send.StreamConfig(receiver.maxPacketSize(),
