@@ -82,6 +82,33 @@ class SpeadFlinkJobsTest {
         return StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM, conf);
     }
 
+    /**
+     * {@return a receive stream with one UDP reader on a free loopback port}, the sink tests' receiver.
+     *
+     * @param pool its thread pool
+     * @throws java.io.IOException if the socket cannot be opened (the stream is closed then)
+     */
+    private static Stream unicastReceiver(ThreadPool pool) throws java.io.IOException {
+        Stream receiver = new Stream(pool, new io.spead4j.recv.StreamConfig().withMaxHeaps(16));
+        try {
+            receiver.addUdpReader(0, 9200, SOCKET_BUFFER, "127.0.0.1");
+        } catch (java.io.IOException | RuntimeException e) {
+            receiver.close();
+            throw e;
+        }
+        return receiver;
+    }
+
+    /**
+     * {@return a sink of (value, value squared) heaps to the port of a receiver made by {@link #unicastReceiver}}.
+     *
+     * @param receiver the receiver
+     */
+    private static SpeadSink<Long> squareSinkTo(Stream receiver) {
+        int port = receiver.localAddresses().getFirst().getPort();
+        return SpeadSink.to(List.of(SpeadEndpoint.unicast(port, "127.0.0.1")), new SquareEncoder());
+    }
+
     private static long value(int substream, int i) {
         return substream * 1_000_003L + i * 7L + 3;
     }
@@ -241,13 +268,10 @@ class SpeadFlinkJobsTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void sinkSendsEveryRecordAsAHeap() throws Exception {
         int n = 1000;
-        try (ThreadPool pool = new ThreadPool(1);
-             Stream receiver = new Stream(pool, new io.spead4j.recv.StreamConfig().withMaxHeaps(16))) {
-            receiver.addUdpReader(0, 9200, SOCKET_BUFFER, "127.0.0.1");
-            int port = receiver.localAddresses().getFirst().getPort();
+        try (ThreadPool pool = new ThreadPool(1); Stream receiver = unicastReceiver(pool)) {
             StreamExecutionEnvironment env = environment();
             env.fromSequence(1, n)
-                    .sinkTo(SpeadSink.to(List.of(SpeadEndpoint.unicast(port, "127.0.0.1")), new SquareEncoder())
+                    .sinkTo(squareSinkTo(receiver)
                             .withRate(RATE / PARALLELISM));
             JobClient job = env.executeAsync("spead4j sink");
 
@@ -292,13 +316,10 @@ class SpeadFlinkJobsTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void sinkEndsItsStreamWhenAsked() throws Exception {
         int n = 100;
-        try (ThreadPool pool = new ThreadPool(1);
-             Stream receiver = new Stream(pool, new io.spead4j.recv.StreamConfig().withMaxHeaps(16))) {
-            receiver.addUdpReader(0, 9200, SOCKET_BUFFER, "127.0.0.1");
-            int port = receiver.localAddresses().getFirst().getPort();
+        try (ThreadPool pool = new ThreadPool(1); Stream receiver = unicastReceiver(pool)) {
             StreamExecutionEnvironment env = environment();
             env.fromSequence(1, n)
-                    .sinkTo(SpeadSink.to(List.of(SpeadEndpoint.unicast(port, "127.0.0.1")), new SquareEncoder())
+                    .sinkTo(squareSinkTo(receiver)
                             .withRate(RATE).withEndOfStream())
                     .setParallelism(1);
             JobClient job = env.executeAsync("spead4j sink with end of stream");
