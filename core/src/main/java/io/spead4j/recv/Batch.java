@@ -59,6 +59,15 @@ final class Batch {
         drops[reason.ordinal()] += count;
     }
 
+    /**
+     * Drops a datagram longer than its reader's largest packet (the socket truncated it): counted as
+     * {@link DropReason#LENGTH_MISMATCH} and in the reject log (spead2's "dropped packet due to truncation").
+     */
+    void dropTruncatedDatagram() {
+        drop(DropReason.LENGTH_MISMATCH);
+        rejects.reject("dropped packet due to truncation (datagram longer than maxSize)");
+    }
+
     /** Marks that the source ended: the stream stops when the batch ends. */
     void stop() {
         stopped = true;

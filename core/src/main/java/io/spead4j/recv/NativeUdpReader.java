@@ -233,8 +233,7 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
             for (int i = 0; i < n && !b.isStopped(); i++) {
                 int length = datagrams.length(i);
                 if (datagrams.truncated(i)) {
-                    b.drop(DropReason.LENGTH_MISMATCH);
-                    b.rejects.reject("dropped packet due to truncation (datagram longer than maxSize)");
+                    b.dropTruncatedDatagram();
                     continue;
                 }
                 b.source = source(i);
@@ -279,8 +278,7 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
 
     private void offer(Batch b, long offset, int length) {
         if (length > maxSize) {
-            b.drop(DropReason.LENGTH_MISMATCH);
-            b.rejects.reject("dropped packet due to truncation (datagram longer than maxSize)");
+            b.dropTruncatedDatagram();
         } else if (length > 0) {
             stream.addPacket(b, datagrams.data(), offset, length, true);
         }

@@ -131,8 +131,7 @@ final class UdpReader extends Reader {
             for (int i = 0; i < n && !b.isStopped(); i++) {
                 int length = lengths[i];
                 if (length > maxSize) {
-                    b.drop(DropReason.LENGTH_MISMATCH);
-                    b.rejects.reject("dropped packet due to truncation (datagram longer than maxSize)");
+                    b.dropTruncatedDatagram();
                 } else if (length > 0) {
                     b.source = sources[i];
                     stream.addPacket(b, memory, (long) i * slotSize, length, true);
