@@ -438,62 +438,81 @@ public final class EventLoop implements io.spead4j.ThreadPool.Loop {
     public void run() {
         thread = Thread.currentThread();
         try {
-            while (true) {
-                runTasks();
-                runDueTimers();
-                if (!tasks.isEmpty()) {
-                    continue; // a timer posted a task: run it before waiting
-                }
-                if (shutdownRequested && live == 0 && users.get() == 0 && !anyTimerArmed()) {
-                    synchronized (wakeLock) {
-                        if (tasks.isEmpty()) {
-                            ended = true;
-                            break;
-                        }
-                    }
-                    continue;
-                }
-                programTimer();
-                int n = Libc.epollWait(capture, epfd, events, MAX_EVENTS, -1);
-                if (n < 0) {
-                    int errno = Libc.errno(capture);
-                    if (errno == Libc.EINTR) {
-                        continue;
-                    }
-                    LOG.error("event loop {}: epoll_wait failed: {}; the loop ends", name, Libc.strerror(errno));
-                    break;
-                }
-                for (int i = 0; i < n; i++) {
-                    long at = i * Libc.EPOLL_EVENT.byteSize();
-                    int ready = events.get(INT_ANY, at + Libc.EPOLL_EVENTS);
-                    long token = events.get(LONG_ANY, at + Libc.EPOLL_DATA);
-                    if (token == WAKE_TOKEN) {
-                        // drain first, then clear: a poster that finds the flag still set has queued its task
-                        // before this clear, so the next runTasks() sees it; one that finds it clear writes the
-                        // eventfd again. The other order lets a write land between clear and drain, be drained
-                        // unseen, and leave the flag set with nothing to wake the next epoll_wait.
-                        Libc.read(capture, wakeFd, drainValue, 8);
-                        wakePending.set(false);
-                        continue;
-                    }
-                    if (token == TIMER_TOKEN) {
-                        Libc.read(capture, timerFd, drainValue, 8);
-                        timerSet = false; // fired: a one-shot timerfd is disarmed now
-                        continue;
-                    }
-                    Registration r = token < registrations.size() ? registrations.get((int) token) : null;
-                    if (r == null || r.cancelled) {
-                        continue; // cancelled by an earlier handler of this turn
-                    }
-                    try {
-                        r.handler.ready(ready);
-                    } catch (Throwable t) {
-                        LOG.error("event loop {}: a handler threw", name, t);
-                    }
-                }
+            while (turn()) {
+                // each turn is a call of its own
             }
         } finally {
             end();
+        }
+    }
+
+    /**
+     * One turn of the loop: due tasks and timers, then one {@code epoll_wait} and its dispatch. A method of its
+     * own, not the body of {@link #run()}'s loop, so that the JIT compiles it from its call count like any
+     * other hot method: a loop inside {@code run()}, entered once per thread, would wait for on-stack
+     * replacement, which a pool creating threads anew (one per stream, as the bench does) keeps reaching late,
+     * with a long optimising compile in the middle of the traffic.
+     *
+     * @return false when the loop ends
+     */
+    private boolean turn() {
+        runTasks();
+        runDueTimers();
+        if (!tasks.isEmpty()) {
+            return true; // a timer posted a task: run it before waiting
+        }
+        if (shutdownRequested && live == 0 && users.get() == 0 && !anyTimerArmed()) {
+            synchronized (wakeLock) {
+                if (tasks.isEmpty()) {
+                    ended = true;
+                    return false;
+                }
+            }
+            return true;
+        }
+        programTimer();
+        int n = Libc.epollWait(capture, epfd, events, MAX_EVENTS, -1);
+        if (n < 0) {
+            int errno = Libc.errno(capture);
+            if (errno == Libc.EINTR) {
+                return true;
+            }
+            LOG.error("event loop {}: epoll_wait failed: {}; the loop ends", name, Libc.strerror(errno));
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            dispatch(i);
+        }
+        return true;
+    }
+
+    /** Handles the {@code i}-th event of the last {@code epoll_wait}. */
+    private void dispatch(int i) {
+        long at = i * Libc.EPOLL_EVENT.byteSize();
+        int ready = events.get(INT_ANY, at + Libc.EPOLL_EVENTS);
+        long token = events.get(LONG_ANY, at + Libc.EPOLL_DATA);
+        if (token == WAKE_TOKEN) {
+            // drain first, then clear: a poster that finds the flag still set has queued its task before this
+            // clear, so the next runTasks() sees it; one that finds it clear writes the eventfd again. The
+            // other order lets a write land between clear and drain, be drained unseen, and leave the flag set
+            // with nothing to wake the next epoll_wait.
+            Libc.read(capture, wakeFd, drainValue, 8);
+            wakePending.set(false);
+            return;
+        }
+        if (token == TIMER_TOKEN) {
+            Libc.read(capture, timerFd, drainValue, 8);
+            timerSet = false; // fired: a one-shot timerfd is disarmed now
+            return;
+        }
+        Registration r = token < registrations.size() ? registrations.get((int) token) : null;
+        if (r == null || r.cancelled) {
+            return; // cancelled by an earlier handler of this turn
+        }
+        try {
+            r.handler.ready(ready);
+        } catch (Throwable t) {
+            LOG.error("event loop {}: a handler threw", name, t);
         }
     }
 
