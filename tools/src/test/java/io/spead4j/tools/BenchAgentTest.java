@@ -6,8 +6,14 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,5 +67,73 @@ class BenchAgentTest {
         assertThat(master.err()).contains("Did not receive 'ready' response");
         Tool a = second.tool().get();
         assertThat(a.err()).contains("Start failed");
+    }
+
+    /**
+     * {@code bench master}'s order of runs, seen by a scripted agent that answers every run with 0 heaps (so the
+     * unlimited runs fail, as against a receiver that cannot keep up) and refuses the run after
+     * {@code acceptedRuns}: spead2's unlimited warm-up and 5 unlimited runs, then the paced warm-up runs, then
+     * the search (the refused run). Returns the master's output.
+     */
+    private static Tool masterAgainstScriptedAgent(int acceptedRuns, String... options) throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             DatagramChannel data = DatagramChannel.open()) {
+            int port = server.getLocalPort();
+            data.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)); // takes the master's packets
+            CompletableFuture<Integer> runs = CompletableFuture.supplyAsync(() -> {
+                int started = 0;
+                try {
+                    while (true) {
+                        try (Socket control = server.accept()) {
+                            BufferedReader in = new BufferedReader(
+                                    new InputStreamReader(control.getInputStream(), StandardCharsets.UTF_8));
+                            PrintWriter w = new PrintWriter(control.getOutputStream(), true, StandardCharsets.UTF_8);
+                            String line;
+                            while ((line = in.readLine()) != null && !line.equals("end_config")) {
+                                // the configuration is not needed here
+                            }
+                            if (started == acceptedRuns) {
+                                w.print("error\n");
+                                w.flush();
+                                return started;
+                            }
+                            started++;
+                            w.print("ready\n");
+                            w.flush();
+                            assertThat(in.readLine()).isEqualTo("stop");
+                            w.print("0\n");
+                            w.flush();
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            List<String> args = new ArrayList<>(List.of("bench", "master", "--heap-size", "8192", "--run-bytes",
+                    "65536", "--packet", "1472"));
+            args.addAll(List.of(options));
+            args.add("127.0.0.1:" + port);
+            Tool master = Tool.run(args.toArray(String[]::new));
+            assertThat(runs.get()).isEqualTo(acceptedRuns);
+            return master;
+        }
+    }
+
+    @Test
+    void masterWarmsUpPacedBeforeItsSearch() throws Exception {
+        Tool master = masterAgainstScriptedAgent(1 + 5 + 2);
+        assertThat(master.status()).isEqualTo(1);
+        assertThat(master.err()).contains("Did not receive 'ready' response");
+        String out = master.out();
+        assertThat(out).startsWith("Send rate: ");
+        assertThat(out.lines().filter(l -> l.startsWith("Paced warm-up: ")).count())
+                .as("the default: two paced runs before the search").isEqualTo(2);
+    }
+
+    @Test
+    void masterSkipsThePacedWarmUpWhenAskedTo() throws Exception {
+        Tool master = masterAgainstScriptedAgent(1 + 5, "--paced-warmup", "0");
+        assertThat(master.status()).isEqualTo(1);
+        assertThat(master.out()).startsWith("Send rate: ").doesNotContain("Paced warm-up");
     }
 }

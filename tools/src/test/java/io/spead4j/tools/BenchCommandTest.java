@@ -89,6 +89,9 @@ class BenchCommandTest {
         assertThat(none.err()).contains("mem, master, agent, inproc or chunk");
         assertThat(Tool.run("bench", "mem", "--passes", "0").status()).isEqualTo(2);
         assertThat(Tool.run("bench", "master").status()).isEqualTo(2);
+        Tool negative = Tool.run("bench", "master", "--paced-warmup", "-1", "127.0.0.1:1");
+        assertThat(negative.status()).isEqualTo(2);
+        assertThat(negative.err()).contains("--paced-warmup must not be negative");
         assertThat(Tool.run("bench", "agent", "notaport").status()).isEqualTo(2);
         assertThat(Tool.run("bench", "inproc", "--packet", "10").status()).isEqualTo(2);
         assertThat(Tool.run("bench", "fast").err()).contains("Usage:");
