@@ -556,7 +556,7 @@ final class BenchCommand implements Runnable {
             applyPool(receiver, common.heapSize);
             PrintWriter out = cl.getOut();
             double bestActual;
-            long numHeaps = (long) (runBytes / common.heapSize) + 2;
+            long numHeaps = runHeaps(0.0);
             measureOnce(control, 0.0, numHeaps, 0);
             double[] result = measure(control, 0.0, numHeaps, numHeaps - 1);
             if (result[0] != 0) {
@@ -575,7 +575,7 @@ final class BenchCommand implements Runnable {
                 double high = result[1];
                 while (high - low > high * 0.02) {
                     double rate = (low + high) * 0.5;
-                    numHeaps = (long) (Math.max(runBytes, rate) / common.heapSize) + 2;
+                    numHeaps = runHeaps(rate);
                     double[] r = measure(control, rate, numHeaps, numHeaps - 1);
                     if (!common.quiet) {
                         out.print(String.format(Locale.ROOT, "Rate: %.3f Gbps (%.3f actual): %s\n", rate * 8e-9,
@@ -610,12 +610,20 @@ final class BenchCommand implements Runnable {
         private void pacedWarmup(InetSocketAddress control, double rate, PrintWriter out)
                 throws IOException, InterruptedException {
             for (int i = 0; i < pacedWarmup; i++) {
-                double[] r = measureOnce(control, rate, (long) (Math.max(runBytes, rate) / common.heapSize) + 2, 0);
+                double[] r = measureOnce(control, rate, runHeaps(rate), 0);
                 if (!common.quiet) {
                     out.print(String.format(Locale.ROOT, "Paced warm-up: %.3f Gbps%n", r[1] * 8e-9));
                     out.flush();
                 }
             }
+        }
+
+        /**
+         * The heaps of one run at {@code rate} (bytes/s, 0 for unlimited), spead2_bench's rule: at least
+         * {@link #runBytes} and at least a second's worth, plus 2.
+         */
+        private long runHeaps(double rate) {
+            return (long) (Math.max(runBytes, rate) / common.heapSize) + 2;
         }
 
         private double[] measure(InetSocketAddress control, double rate, long numHeaps, long required)
