@@ -24,6 +24,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
@@ -490,8 +492,18 @@ final class BenchCommand implements Runnable {
         @Option(names = "--paced-warmup", paramLabel = "N",
                 description = "spead4j: untimed runs at half the unlimited send rate before the search (default "
                         + "${DEFAULT-VALUE}; spead2_bench has none), so that master and agent have compiled their "
-                        + "rate-limited paths (the JIT) before the first timed rate")
+                        + "rate-limited paths (the JIT) before the first timed rate; each prints the JIT time it saw")
         int pacedWarmup = DEFAULT_PACED_WARMUP;
+
+        @Option(names = "--fixed-rate", paramLabel = "GBPS",
+                description = "spead4j: no search; after the unlimited warm-up run, make --fixed-runs runs at this rate "
+                        + "and print how many lost no heap (the chance of a lossless run at one rate, where the search "
+                        + "needs five in a row)")
+        Double fixedRate;
+
+        @Option(names = "--fixed-runs", paramLabel = "N",
+                description = "spead4j: runs made with --fixed-rate (default ${DEFAULT-VALUE})")
+        int fixedRuns = 20;
 
         @Parameters(paramLabel = "HOST:PORT", description = "The agent's control endpoint")
         String endpoint;
@@ -500,6 +512,12 @@ final class BenchCommand implements Runnable {
         String validate() {
             if (pacedWarmup < 0) {
                 return "--paced-warmup must not be negative";
+            }
+            if (fixedRate != null && !(fixedRate > 0 && fixedRate < Double.POSITIVE_INFINITY)) {
+                return "--fixed-rate must be a positive number of Gb/s";
+            }
+            if (fixedRuns < 1) {
+                return "--fixed-runs must be at least 1";
             }
             if (receiver.ibverbs.given() || sendIbv || sendIbvVector != null || sendIbvMaxPoll != null) {
                 return "ibverbs (--recv-ibv, --recv-ibv-vector, --recv-ibv-max-poll, --send-ibv, --send-ibv-vector, "
@@ -555,6 +573,9 @@ final class BenchCommand implements Runnable {
             }
             applyPool(receiver, common.heapSize);
             PrintWriter out = cl.getOut();
+            if (fixedRate != null) {
+                return fixedRateRuns(control, out);
+            }
             double bestActual;
             long numHeaps = runHeaps(0.0);
             measureOnce(control, 0.0, numHeaps, 0);
@@ -606,16 +627,54 @@ final class BenchCommand implements Runnable {
          * between bursts) to be compiled during the first timed runs of the search, by a compiler thread that
          * then takes the receiver's core: measured on 2 cores against the same spead2 agent, the master's
          * sustainable rate went from 0.6-0.9 of spead2_bench master's to parity with two such runs.
+         * Each line says how long this JVM's JIT compiled during the run (the first such run typically a second,
+         * the next a few hundred ms, later ones a few ms): a guide for choosing {@code --paced-warmup}.
          */
         private void pacedWarmup(InetSocketAddress control, double rate, PrintWriter out)
                 throws IOException, InterruptedException {
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
             for (int i = 0; i < pacedWarmup; i++) {
+                long compiling = timed ? jit.getTotalCompilationTime() : 0;
                 double[] r = measureOnce(control, rate, runHeaps(rate), 0);
                 if (!common.quiet) {
-                    out.print(String.format(Locale.ROOT, "Paced warm-up: %.3f Gbps%n", r[1] * 8e-9));
+                    String jitTime = timed ? String.format(Locale.ROOT, " (JIT compiling here meanwhile: %d ms)",
+                            jit.getTotalCompilationTime() - compiling) : "";
+                    out.print(String.format(Locale.ROOT, "Paced warm-up: %.3f Gbps%s%n", r[1] * 8e-9, jitTime));
                     out.flush();
                 }
             }
+        }
+
+        /**
+         * {@code --fixed-rate}: spead2's unlimited warm-up run, then {@link #fixedRuns} runs at the fixed rate, each
+         * printed with the seconds since the first run (to line losses up with warm-up), then the count of lossless
+         * runs (quiet: the lossless fraction alone).
+         */
+        private int fixedRateRuns(InetSocketAddress control, PrintWriter out) throws IOException, InterruptedException {
+            long origin = System.nanoTime();
+            measureOnce(control, 0.0, runHeaps(0.0), 0);
+            double rate = fixedRate * 1e9 / 8;
+            long numHeaps = runHeaps(rate);
+            int lossless = 0;
+            for (int i = 1; i <= fixedRuns; i++) {
+                double[] r = measureOnce(control, rate, numHeaps, numHeaps - 1);
+                boolean good = r[0] != 0;
+                lossless += good ? 1 : 0;
+                if (!common.quiet) {
+                    out.print(String.format(Locale.ROOT, "Run %d at %.3f Gbps (%.3f actual, %.1f s): received %d of %d "
+                            + "heaps: %s%n", i, fixedRate, r[1] * 8e-9, (System.nanoTime() - origin) / 1e9, (long) r[2],
+                            numHeaps - 1, good ? "GOOD" : "BAD"));
+                    out.flush();
+                }
+            }
+            if (common.quiet) {
+                out.print(CppFormat.general((double) lossless / fixedRuns) + "\n");
+            } else {
+                out.print("Lossless runs: " + lossless + " of " + fixedRuns + "\n");
+            }
+            out.flush();
+            return 0;
         }
 
         /**
@@ -639,7 +698,11 @@ final class BenchCommand implements Runnable {
             return new double[] {good ? 1 : 0, sum / passes};
         }
 
-        /** One run: configure the agent, send the heaps at {@code rate} bytes/s, ask how many arrived. */
+        /**
+         * One run: configures the agent, sends the heaps at {@code rate} bytes/s, asks how many arrived.
+         *
+         * @return {1 if at least {@code required} arrived else 0, the bytes/s sent, the heaps the agent counted}
+         */
         private double[] measureOnce(InetSocketAddress controlAddress, double rate, long numHeaps, long required)
                 throws IOException, InterruptedException {
             try (Socket control = new Socket(controlAddress.getAddress(), controlAddress.getPort())) {
@@ -685,7 +748,7 @@ final class BenchCommand implements Runnable {
                 }
                 long received = Long.parseLong(count.trim());
                 Thread.sleep(500);
-                return new double[] {received >= required ? 1 : 0, actual};
+                return new double[] {received >= required ? 1 : 0, actual, received};
             } catch (IOException e) {
                 throw new Main.ToolException(1, "Connection error: " + e.getMessage(), e);
             }

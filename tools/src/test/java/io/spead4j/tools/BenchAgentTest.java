@@ -76,8 +76,9 @@ class BenchAgentTest {
      * the search (the refused run). Returns the master's output.
      */
     private static Tool masterAgainstScriptedAgent(int acceptedRuns, String... options) throws Exception {
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             DatagramChannel data = DatagramChannel.open()) {
+        // closed by hand once the master has ended: that ends the scripted agent's wait for another run
+        ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        try (DatagramChannel data = DatagramChannel.open()) {
             int port = server.getLocalPort();
             data.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)); // takes the master's packets
             CompletableFuture<Integer> runs = CompletableFuture.supplyAsync(() -> {
@@ -106,6 +107,9 @@ class BenchAgentTest {
                         }
                     }
                 } catch (java.io.IOException e) {
+                    if (server.isClosed()) {
+                        return started; // the master ended without asking for another run
+                    }
                     throw new java.io.UncheckedIOException(e);
                 }
             });
@@ -114,8 +118,11 @@ class BenchAgentTest {
             args.addAll(List.of(options));
             args.add("127.0.0.1:" + port);
             Tool master = Tool.run(args.toArray(String[]::new));
+            server.close();
             assertThat(runs.get()).isEqualTo(acceptedRuns);
             return master;
+        } finally {
+            server.close();
         }
     }
 
@@ -128,6 +135,25 @@ class BenchAgentTest {
         assertThat(out).startsWith("Send rate: ");
         assertThat(out.lines().filter(l -> l.startsWith("Paced warm-up: ")).count())
                 .as("the default: two paced runs before the search").isEqualTo(2);
+        assertThat(out.lines().filter(l -> l.startsWith("Paced warm-up: ")))
+                .allMatch(l -> l.matches("Paced warm-up: \\d+\\.\\d{3} Gbps \\(JIT compiling here meanwhile: \\d+ ms\\)"));
+    }
+
+    @Test
+    void masterAtAFixedRateMakesTheWarmUpRunThenTheRunsAskedForAndCountsTheLosslessOnes() throws Exception {
+        // the scripted agent counts 0 heaps in every run: each fixed-rate run lost heaps
+        Tool master = masterAgainstScriptedAgent(1 + 3, "--fixed-rate", "0.1", "--fixed-runs", "3");
+        assertThat(master.status()).as(master.err()).isZero();
+        List<String> lines = master.out().lines().toList();
+        assertThat(lines).hasSize(4);
+        for (int i = 0; i < 3; i++) {
+            assertThat(lines.get(i)).startsWith("Run " + (i + 1) + " at 0.100 Gbps (")
+                    .endsWith("received 0 of " + (12_500_000 / 8192 + 1) + " heaps: BAD");
+        }
+        assertThat(lines.get(3)).isEqualTo("Lossless runs: 0 of 3");
+        Tool quiet = masterAgainstScriptedAgent(1 + 1, "--fixed-rate", "0.1", "--fixed-runs", "1", "--quiet");
+        assertThat(quiet.status()).as(quiet.err()).isZero();
+        assertThat(quiet.out()).isEqualTo("0\n");
     }
 
     @Test

@@ -92,6 +92,12 @@ class BenchCommandTest {
         Tool negative = Tool.run("bench", "master", "--paced-warmup", "-1", "127.0.0.1:1");
         assertThat(negative.status()).isEqualTo(2);
         assertThat(negative.err()).contains("--paced-warmup must not be negative");
+        Tool zeroRate = Tool.run("bench", "master", "--fixed-rate", "0", "127.0.0.1:1");
+        assertThat(zeroRate.status()).isEqualTo(2);
+        assertThat(zeroRate.err()).contains("--fixed-rate must be a positive number of Gb/s");
+        Tool noRuns = Tool.run("bench", "master", "--fixed-rate", "1", "--fixed-runs", "0", "127.0.0.1:1");
+        assertThat(noRuns.status()).isEqualTo(2);
+        assertThat(noRuns.err()).contains("--fixed-runs must be at least 1");
         assertThat(Tool.run("bench", "agent", "notaport").status()).isEqualTo(2);
         assertThat(Tool.run("bench", "inproc", "--packet", "10").status()).isEqualTo(2);
         assertThat(Tool.run("bench", "fast").err()).contains("Usage:");
