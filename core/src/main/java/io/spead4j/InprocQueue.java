@@ -3,6 +3,7 @@ package io.spead4j;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -24,6 +25,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Packets are stored back to back in large chunks, so queueing and taking a packet with
  * {@link #pop(Packet)} creates no object per packet: the chunk memory is the only allocation. Thread-safe.
+ *
+ * <p>Consumers either wait in {@link #pop(Packet)} (a thread each) or, as the receive streams' readers do on
+ * a {@link ThreadPool} with event loops, take no thread: they {@linkplain #addListener(Runnable) listen} for
+ * the queue changing and then take packets with {@link #tryPop(Packet)} until there are none.
  */
 public final class InprocQueue {
     /** Size of the chunks packets are copied into; a larger packet gets a chunk of its own. */
@@ -74,6 +79,8 @@ public final class InprocQueue {
     private long tailUsed;
     private boolean stopped;
     private int waiting;
+    /** The listeners, replaced as a whole (under the queue's lock) when one is added or removed. */
+    private volatile Runnable[] listeners = new Runnable[0];
 
     /** Creates an empty, running queue. */
     public InprocQueue() {
@@ -151,6 +158,84 @@ public final class InprocQueue {
                 notify();
             }
         }
+        signalListeners();
+    }
+
+    /**
+     * Adds a listener told, after each packet is added and after the first {@link #stop()}, that the queue
+     * may have something to take or has stopped. <strong>Not part of the stable API:</strong> this is the
+     * hook by which a receive stream's reader waits on the queue without a thread of its own.
+     *
+     * <p>A listener runs on the thread that called {@code addPacket} or {@code stop}, after the packet is
+     * visible to {@link #tryPop(Packet)} and outside the queue's lock (so it may call the queue). It must be
+     * cheap and must not block, since it delays the sender: typically it schedules a task that drains the
+     * queue with {@link #tryPop(Packet)}. A throwable from a listener is passed on to that caller after the
+     * other listeners have run; the packet stays queued. A wakeup does not promise a packet: another consumer
+     * may have taken it first. A listener is not told about packets queued before it was added, so a
+     * consumer looks at the queue once after adding its listener. Listening does not change which consumer
+     * gets a packet: every packet still goes to exactly one {@code pop}/{@code tryPop} call.
+     *
+     * @param listener the listener; a listener added twice is called twice
+     */
+    public void addListener(Runnable listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (this) {
+            Runnable[] now = listeners;
+            Runnable[] more = Arrays.copyOf(now, now.length + 1);
+            more[now.length] = listener;
+            listeners = more;
+        }
+    }
+
+    /**
+     * Removes a listener added with {@link #addListener(Runnable)} (one registration of it, compared by
+     * identity); nothing happens if it is not there. <strong>Not part of the stable API.</strong> A call of
+     * the listener already under way on another thread may still complete after this returns.
+     *
+     * @param listener the listener
+     */
+    public void removeListener(Runnable listener) {
+        synchronized (this) {
+            Runnable[] now = listeners;
+            for (int i = 0; i < now.length; i++) {
+                if (now[i] == listener) {
+                    Runnable[] fewer = new Runnable[now.length - 1];
+                    System.arraycopy(now, 0, fewer, 0, i);
+                    System.arraycopy(now, i + 1, fewer, i, now.length - i - 1);
+                    listeners = fewer;
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Calls every listener (outside the lock); the first throwable is passed on once all have run. */
+    private void signalListeners() {
+        Runnable[] now = listeners;
+        if (now.length == 0) {
+            return;
+        }
+        Throwable first = null;
+        for (Runnable listener : now) {
+            try {
+                listener.run();
+            } catch (Throwable t) {
+                if (first == null) {
+                    first = t;
+                } else {
+                    first.addSuppressed(t);
+                }
+            }
+        }
+        if (first instanceof RuntimeException e) {
+            throw e;
+        }
+        if (first instanceof Error e) {
+            throw e;
+        }
+        if (first != null) {
+            throw new IllegalStateException("an InprocQueue listener failed", first);
+        }
     }
 
     private void grow() {
@@ -172,11 +257,17 @@ public final class InprocQueue {
 
     /**
      * Marks the end of the stream. Idempotent. Queued packets are still delivered; receivers see the end
-     * once the queue is empty.
+     * once the queue is empty. The first call tells the {@linkplain #addListener(Runnable) listeners}.
      */
-    public synchronized void stop() {
-        stopped = true;
-        notifyAll();
+    public void stop() {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            notifyAll();
+        }
+        signalListeners();
     }
 
     /** {@return true once {@link #stop()} has been called} */

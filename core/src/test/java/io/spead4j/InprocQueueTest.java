@@ -1,6 +1,7 @@
 package io.spead4j;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -118,5 +119,61 @@ class InprocQueueTest {
         } finally {
             threads.forEach(Thread::interrupt);
         }
+    }
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void listenersAreToldOfEachPacketAndOfTheFirstStopOnTheCallersThreadOutsideTheLock() throws Exception {
+        InprocQueue queue = new InprocQueue();
+        queue.addPacket(new byte[] {1}); // queued before the listener: not signalled
+        List<String> calls = new ArrayList<>();
+        InprocQueue.Packet p = new InprocQueue.Packet();
+        Runnable listener = () -> {
+            // outside the queue's lock: another thread can take the packet while the listener runs
+            Thread taker = Thread.ofPlatform().daemon().start(() -> queue.tryPop(p));
+            try {
+                taker.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            calls.add(Thread.currentThread().getName() + ":" + queue.size() + ":" + queue.isStopped());
+        };
+        queue.addListener(listener);
+        Thread sender = Thread.ofPlatform().name("sender").start(() -> {
+            queue.addPacket(new byte[] {2});
+            queue.stop();
+            queue.stop(); // a second stop tells nobody
+        });
+        sender.join(10_000);
+        assertThat(sender.isAlive()).isFalse();
+        // the packet was visible to the taker when the listener ran: it took packet 1, then 2
+        assertThat(calls).containsExactly("sender:1:false", "sender:0:true");
+        assertThat(p.toByteArray()).containsExactly(2);
+        queue.removeListener(listener);
+        queue.removeListener(listener); // not there any more: nothing happens
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aRemovedListenerIsNotCalledAndAThrowingOneDoesNotLoseThePacket() {
+        InprocQueue queue = new InprocQueue();
+        List<String> calls = new ArrayList<>();
+        Runnable a = () -> calls.add("a");
+        Runnable b = () -> calls.add("b");
+        Runnable bad = () -> {
+            throw new IllegalStateException("bad listener");
+        };
+        queue.addListener(a);
+        queue.addListener(bad);
+        queue.addListener(b);
+        assertThatIllegalStateException().isThrownBy(() -> queue.addPacket(new byte[] {7}))
+                .withMessage("bad listener");
+        assertThat(calls).containsExactly("a", "b"); // the others still ran
+        assertThat(queue.size()).isEqualTo(1);
+        queue.removeListener(bad);
+        queue.removeListener(a);
+        queue.addPacket(new byte[] {8});
+        assertThat(calls).containsExactly("a", "b", "b");
+        assertThat(queue.tryPop()).containsExactly(7);
+        assertThat(queue.tryPop()).containsExactly(8);
     }
 }
