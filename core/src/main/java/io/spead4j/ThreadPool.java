@@ -27,12 +27,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ul>
  *   <li>receive: the UDP reader over the native socket (the readers that open their own UDP socket, unicast
  *   and multicast, when {@code spead4j.udp} selects the native path);</li>
+ *   <li>receive: the reader of an {@link InprocQueue}, which the queue wakes through the loop when a packet
+ *   is added or the queue is stopped ({@link InprocQueue#addListener(Runnable)});</li>
  *   <li>send: the writer of a {@link io.spead4j.send.UdpStream} that opened its own native socket.</li>
  * </ul>
- * Every other reader or writer (NIO UDP, TCP, files, buffers, in-process queues, pcap) still blocks on its
- * source and so takes a thread of its own for its lifetime, from a second, unbounded set of threads of this
- * pool (named {@code ...-blocking-N}); a pool serving only those is today's pool. The pool's loop threads
- * start with the pool, so a pool of one thread with sixteen native UDP readers runs one thread.
+ * Every other reader or writer (NIO UDP, TCP, files, buffers, pcap, the in-process writer) still blocks on
+ * its source and so takes a thread of its own for its lifetime, from a second, unbounded set of threads of
+ * this pool (named {@code ...-blocking-N}); a pool serving only those is today's pool. The pool's loop
+ * threads start with the pool, so a pool of one thread with sixteen native UDP or in-process readers runs
+ * one thread.
  *
  * <p><b>Affinity.</b> With an affinity list, loop thread {@code i} is bound to core
  * {@code affinity[i % affinity.length]} (spead2's rule) through {@code sched_setaffinity}; the blocking

@@ -31,6 +31,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * waits until every member has moved on by itself (a silent member holds up the others until it stops or
  * the group is stopped).
  *
+ * <p>A member waits on the thread of its reader, so every member must be able to make progress on its own
+ * (spead2's caveat): readers driven by readiness (native UDP, in-process queues) share the event loops of
+ * their {@link io.spead4j.ThreadPool}, and a member waiting on a loop holds up every other reader of that
+ * loop, the members it waits for included. Give each member a thread pool of its own (one thread), or at
+ * least a pool with as many threads as members whose readers are added in turn.
+ *
  * <p>Every member is a producer of the data ring: when all of them have stopped from their data, the
  * remaining chunks are delivered and the data ring stops. {@link #stop()} (or any member's
  * {@link ChunkStreamGroupMember#stop()}) stops both rings and every member, unblocking members that wait for

@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Base of every transport reader (package-internal SPI). A reader runs on a thread of the stream's
  * {@link io.spead4j.ThreadPool}, blocks on its own source and hands packets to the stream's one packet step.
- * A reader driven by readiness (the native UDP reader) instead overrides {@link #launch(ThreadPool)} to
- * register with one of the pool's event loops, and takes no thread of its own.
+ * A reader driven by readiness (the native UDP reader, the in-process reader) instead overrides
+ * {@link #launch(ThreadPool)} to be served by one of the pool's event loops, and takes no thread of its own.
  *
  * <p>Writing a transport takes a few lines: extend this class and implement {@link #readLoop()} as
  * <pre>{@code

@@ -643,8 +643,9 @@ public abstract class StreamBase implements AutoCloseable {
      * packet must decode to exactly its length, else it is dropped (not counted). When the queue is stopped
      * and drained, the stream stops as if it had received a stop item. Several readers (of several streams)
      * may share a queue; each packet then goes to one of them, so only heaps that fit in one packet are
-     * reassembled. The in-process transport is meant for tests: the queue is unbounded (see
-     * {@link InprocQueue}).
+     * reassembled. On a pool with event loops the reader takes no thread: the queue wakes it on one of the
+     * pool's loops (see {@link ThreadPool}); otherwise it waits for packets on a thread of its own. The
+     * in-process transport is meant for tests: the queue is unbounded (see {@link InprocQueue}).
      *
      * @param queue the queue
      */

@@ -30,7 +30,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Chunk stream groups as spead2's {@code test_recv_chunk_stream_group.py} checks them (SPEAD2-BEHAVIOUR.md
  * §8): four member streams fed by one {@link InprocStream} through four queues (heap i to queue i mod 4),
- * a group window of 4 chunks, 10 heaps of 1024 bytes a chunk.
+ * a group window of 4 chunks, 10 heaps of 1024 bytes a chunk. Each member has a thread pool of its own, as
+ * spead2 advises: a LOSSLESS member waits for the others on its reader's thread, and an in-process reader
+ * shares its pool's event loop with the other readers of that loop.
  *
  * <p>LOSSY mode is timing-dependent by nature (a member that races ahead makes the others give up chunks);
  * spead2's test sleeps between heaps. Here, in LOSSY mode each heap is sent only once the member before it
@@ -48,6 +50,8 @@ class ChunkStreamGroupTest {
         final List<InprocQueue> queues = new ArrayList<>();
         final InprocStream sender;
         final byte[] data;
+        /** A pool of one thread per member (spead2's advice): a LOSSLESS member waits on its reader's thread. */
+        final List<ThreadPool> memberPools = new ArrayList<>();
 
         Fixture(ChunkStreamGroupConfig.EvictionMode mode, long chunkIdBias) {
             ChunkRingbuffer free = new ChunkRingbuffer(4);
@@ -66,7 +70,9 @@ class ChunkStreamGroupTest {
             ChunkStreamConfig chunkConfig = new ChunkStreamConfig().withItems(0x1000, Spead.HEAP_LENGTH_ID)
                     .withMaxChunks(4).withPlace(placeBias);
             for (int i = 0; i < STREAMS; i++) {
-                group.emplaceBack(pool, new StreamConfig().withMaxHeaps(128), chunkConfig);
+                ThreadPool memberPool = new ThreadPool(1);
+                memberPools.add(memberPool);
+                group.emplaceBack(memberPool, new StreamConfig().withMaxHeaps(128), chunkConfig);
             }
             for (ChunkStreamGroupMember member : group) {
                 InprocQueue queue = new InprocQueue();
@@ -147,6 +153,7 @@ class ChunkStreamGroupTest {
         public void close() {
             group.stop();
             sender.close();
+            memberPools.forEach(ThreadPool::close);
         }
     }
 
