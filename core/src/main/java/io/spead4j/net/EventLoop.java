@@ -458,9 +458,6 @@ public final class EventLoop implements io.spead4j.ThreadPool.Loop {
     private boolean turn() {
         runTasks();
         runDueTimers();
-        if (!tasks.isEmpty()) {
-            return true; // a timer posted a task: run it before waiting
-        }
         if (shutdownRequested && live == 0 && users.get() == 0 && !anyTimerArmed()) {
             synchronized (wakeLock) {
                 if (tasks.isEmpty()) {
@@ -471,7 +468,9 @@ public final class EventLoop implements io.spead4j.ThreadPool.Loop {
             return true;
         }
         programTimer();
-        int n = Libc.epollWait(capture, epfd, events, MAX_EVENTS, -1);
+        // tasks left (posted by a task or a timer of this turn, e.g. a reader going on with its next share): look
+        // at the descriptors without waiting, then run them at the next turn
+        int n = Libc.epollWait(capture, epfd, events, MAX_EVENTS, tasks.isEmpty() ? -1 : 0);
         if (n < 0) {
             int errno = Libc.errno(capture);
             if (errno == Libc.EINTR) {
@@ -516,14 +515,25 @@ public final class EventLoop implements io.spead4j.ThreadPool.Loop {
         }
     }
 
+    /**
+     * Runs the tasks queued when it is called, not those they post: a task that posts itself again (a reader
+     * taking its share of a busy source) runs at the next turn, after the loop has looked at its descriptors.
+     */
     private void runTasks() {
-        Runnable task;
-        while ((task = tasks.poll()) != null) {
-            try {
-                task.run();
-            } catch (Throwable t) {
-                LOG.error("event loop {}: a task threw", name, t);
+        for (int n = tasks.size(); n > 0; n--) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                return;
             }
+            runTask(task);
+        }
+    }
+
+    private void runTask(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            LOG.error("event loop {}: a task threw", name, t);
         }
     }
 

@@ -18,16 +18,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * on the queue ({@link InprocQueue#addListener(Runnable)}). A packet added or the queue stopped posts one
  * drain task to the loop unless one is already pending or running (a flag, so a busy sender posts nothing
  * per packet). The drain takes packets without waiting, at most {@value #FAIRNESS_PACKETS} per turn of the
- * loop; if it may not have emptied the queue it goes on at the next turn through the loop's timer, due at
- * once, so that the loop serves its sockets and other readers in between. The first drain runs when the
+ * loop; if it may not have emptied the queue it posts itself again, and the loop runs it at its next turn,
+ * after looking at its sockets and running the tasks queued before it. The first drain runs when the
  * reader starts, so packets queued before the stream existed are read. A stop (of the stream, or a stop item
  * or the queue's end seen by the drain itself) removes the listener on the loop thread and ends the reader
  * there. Without event loops the reader waits in {@link InprocQueue#pop(InprocQueue.Packet)} on a thread of
  * its own, which a stop interrupts.
  *
  * <p>If the loop ends under the reader (only a failing loop does, since the reader holds it), the next wakeup
- * finds it gone and the stream stops with a failure, as a native UDP reader's does; a drain that was waiting
- * for the loop's timer at that moment is only ended by a stop of the stream.
+ * finds it gone (or the ending loop runs the drain it still holds, which sees it) and the stream stops with a
+ * failure, as a native UDP reader's does.
  */
 final class InprocReader extends Reader {
     /** Most packets taken by one drain before the loop serves its other users. */
@@ -43,8 +43,6 @@ final class InprocReader extends Reader {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final Runnable listener = this::queueChanged;
     private final Runnable drainTask = this::drain;
-    /** Runs the next drain at the next turn of the loop (loop thread only; made by the first use). */
-    private EventLoop.Timer nextTurn;
 
     InprocReader(StreamBase stream, InprocQueue queue) {
         super(stream);
@@ -131,10 +129,10 @@ final class InprocReader extends Reader {
                     return; // a listener posted a drain meanwhile: that one goes on
                 }
             }
-            if (nextTurn == null) {
-                nextTurn = loop.newTimer(drainTask);
-            }
-            nextTurn.schedule(System.nanoTime()); // the flag stays set: no listener posts meanwhile
+            // the flag stays set (no listener posts meanwhile); the loop runs this after polling its descriptors
+            loop.execute(drainTask);
+        } catch (RejectedExecutionException e) {
+            loopGone();
         } catch (Throwable t) {
             failed(t);
             finish();
@@ -153,7 +151,7 @@ final class InprocReader extends Reader {
     }
 
     /**
-     * Ends the reader on a loop, once: removes the listener and the timer, summarises, lets go of the loop.
+     * Ends the reader on a loop, once: removes the listener, summarises, lets go of the loop.
      * On the loop thread, or on any thread once the loop has ended.
      */
     private void finish() {
@@ -163,10 +161,6 @@ final class InprocReader extends Reader {
         EventLoop serving = loop;
         try {
             queue.removeListener(listener);
-            if (nextTurn != null && serving.inLoopThread()) {
-                nextTurn.dispose();
-                nextTurn = null;
-            }
         } finally {
             try {
                 ended();
