@@ -51,19 +51,8 @@ final class InprocReader extends Reader {
 
     @Override
     void launch(ThreadPool pool) {
-        EventLoop chosen = pool.nextEventLoop() instanceof EventLoop l ? l : null;
-        if (chosen == null) {
+        if (!launchOnLoop(pool, true, l -> loop = l, this::attach)) {
             super.launch(pool);
-            return;
-        }
-        loop = chosen;
-        chosen.retain(); // served until it ends, even by a closed pool
-        try {
-            chosen.execute(this::attach);
-        } catch (RejectedExecutionException e) {
-            loop = null;
-            chosen.release();
-            throw new IllegalStateException("the stream's thread pool is closed", e);
         }
     }
 

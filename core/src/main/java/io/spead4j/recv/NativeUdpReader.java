@@ -79,17 +79,8 @@ final class NativeUdpReader extends Reader implements EventLoop.Handler {
 
     @Override
     void launch(ThreadPool pool) {
-        EventLoop chosen = pool.nextEventLoop() instanceof EventLoop l ? l : null;
-        if (chosen == null) {
+        if (!launchOnLoop(pool, false, l -> loop = l, this::attach)) {
             super.launch(pool);
-            return;
-        }
-        loop = chosen;
-        try {
-            chosen.execute(this::attach);
-        } catch (RejectedExecutionException e) {
-            loop = null;
-            throw new IllegalStateException("the stream's thread pool is closed", e);
         }
     }
 

@@ -1,8 +1,12 @@
 package io.spead4j.recv;
 
 import io.spead4j.ThreadPool;
+import io.spead4j.net.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 /**
  * Base of every transport reader (package-internal SPI). A reader runs on a thread of the stream's
@@ -69,6 +73,39 @@ abstract class Reader {
      */
     void launch(ThreadPool pool) {
         pool.execute(this::run);
+    }
+
+    /**
+     * For a reader driven by readiness: takes the pool's next event loop, hands it to {@code use}, and runs
+     * {@code attach} on it.
+     *
+     * @param pool the stream's pool
+     * @param retain whether to hold the loop ({@link EventLoop#retain()}) for the reader, which then releases it
+     *     when it ends
+     * @param use remembers the loop (given null again if the loop refuses the task)
+     * @param attach the reader's first step, on the loop thread
+     * @return false if the pool has no event loops (nothing was done: the reader takes a thread instead)
+     * @throws IllegalStateException if the pool is closed (its loop refused the task)
+     */
+    final boolean launchOnLoop(ThreadPool pool, boolean retain, Consumer<EventLoop> use, Runnable attach) {
+        EventLoop chosen = pool.nextEventLoop() instanceof EventLoop l ? l : null;
+        if (chosen == null) {
+            return false;
+        }
+        use.accept(chosen);
+        if (retain) {
+            chosen.retain(); // served until the reader ends, even by a closed pool
+        }
+        try {
+            chosen.execute(attach);
+        } catch (RejectedExecutionException e) {
+            use.accept(null);
+            if (retain) {
+                chosen.release();
+            }
+            throw new IllegalStateException("the stream's thread pool is closed", e);
+        }
+        return true;
     }
 
     /** Body of the reader's thread. */
