@@ -632,14 +632,12 @@ final class BenchCommand implements Runnable {
          */
         private void pacedWarmup(InetSocketAddress control, double rate, PrintWriter out)
                 throws IOException, InterruptedException {
-            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-            boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
             for (int i = 0; i < pacedWarmup; i++) {
-                long compiling = timed ? jit.getTotalCompilationTime() : 0;
+                long compiling = jitMillis();
                 double[] r = measureOnce(control, rate, runHeaps(rate), 0);
                 if (!common.quiet) {
-                    String jitTime = timed ? String.format(Locale.ROOT, " (JIT compiling here meanwhile: %d ms)",
-                            jit.getTotalCompilationTime() - compiling) : "";
+                    String jitTime = compiling < 0 ? "" : String.format(Locale.ROOT,
+                            " (JIT compiling here meanwhile: %d ms)", jitMillis() - compiling);
                     out.print(String.format(Locale.ROOT, "Paced warm-up: %.3f Gbps%s%n", r[1] * 8e-9, jitTime));
                     out.flush();
                 }
@@ -648,7 +646,8 @@ final class BenchCommand implements Runnable {
 
         /**
          * {@code --fixed-rate}: spead2's unlimited warm-up run, then {@link #fixedRuns} runs at the fixed rate, each
-         * printed with the seconds since the first run (to line losses up with warm-up), then the count of lossless
+         * printed with the seconds since the first run and the JIT time during it (to line losses up with warm-up
+         * and compilation), then the count of lossless
          * runs (quiet: the lossless fraction alone).
          */
         private int fixedRateRuns(InetSocketAddress control, PrintWriter out) throws IOException, InterruptedException {
@@ -658,13 +657,16 @@ final class BenchCommand implements Runnable {
             long numHeaps = runHeaps(rate);
             int lossless = 0;
             for (int i = 1; i <= fixedRuns; i++) {
+                long compiling = jitMillis();
                 double[] r = measureOnce(control, rate, numHeaps, numHeaps - 1);
                 boolean good = r[0] != 0;
                 lossless += good ? 1 : 0;
                 if (!common.quiet) {
-                    out.print(String.format(Locale.ROOT, "Run %d at %.3f Gbps (%.3f actual, %.1f s): received %d of %d "
-                            + "heaps: %s%n", i, fixedRate, r[1] * 8e-9, (System.nanoTime() - origin) / 1e9, (long) r[2],
-                            numHeaps - 1, good ? "GOOD" : "BAD"));
+                    String jitTime = compiling < 0 ? "" : String.format(Locale.ROOT, ", JIT %d ms",
+                            jitMillis() - compiling);
+                    out.print(String.format(Locale.ROOT, "Run %d at %.3f Gbps (%.3f actual, %.1f s%s): received %d of "
+                            + "%d heaps: %s%n", i, fixedRate, r[1] * 8e-9, (System.nanoTime() - origin) / 1e9, jitTime,
+                            (long) r[2], numHeaps - 1, good ? "GOOD" : "BAD"));
                     out.flush();
                 }
             }
@@ -675,6 +677,12 @@ final class BenchCommand implements Runnable {
             }
             out.flush();
             return 0;
+        }
+
+        /** {@return the milliseconds this JVM's JIT has compiled so far, -1 where that is not measured} */
+        private static long jitMillis() {
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
         }
 
         /**
