@@ -95,6 +95,36 @@ final class BenchCommand implements Runnable {
     /** Untimed rate-limited runs {@code bench master} makes before its search, by default. */
     static final int DEFAULT_PACED_WARMUP = 2;
 
+    /**
+     * Heaps {@code bench master} sends in its warm-up runs (unlimited and paced) before its search, by default: the
+     * JIT compiles the code that runs once a heap (queueing a heap, its packet generator, completing it, on both
+     * sides) only after about 5000 calls, and measured with {@code --fixed-rate} at 4 MiB heaps, runs with 40-130
+     * ms of compiling on a 2-core machine lost heaps far more often (the compiler thread takes the receiver's
+     * core) until some 8000 heaps had been sent.
+     */
+    static final long DEFAULT_WARMUP_HEAPS = 8000;
+
+    /** Most paced warm-up runs made to reach {@code --warmup-heaps} (not a bound on {@code --paced-warmup}). */
+    static final int MAX_PACED_WARMUP = 40;
+
+    /** No paced warm-up run beyond {@code --paced-warmup} starts after this long of paced warm-up. */
+    static final long MAX_EXTRA_WARMUP_NANOS = 60_000_000_000L;
+
+    /**
+     * How many paced warm-up runs {@code bench master} makes.
+     *
+     * @param minRuns {@code --paced-warmup}
+     * @param warmupHeaps {@code --warmup-heaps}
+     * @param sent heaps the unlimited runs sent already
+     * @param heapsPerRun heaps of one paced run
+     * @return at least {@code minRuns}; more, up to {@link #MAX_PACED_WARMUP}, until {@code warmupHeaps} are sent
+     */
+    static int pacedWarmupRuns(int minRuns, long warmupHeaps, long sent, long heapsPerRun) {
+        long missing = Math.max(0, warmupHeaps - sent);
+        long forHeaps = Math.min(MAX_PACED_WARMUP, (missing + heapsPerRun - 1) / heapsPerRun);
+        return (int) Math.max(minRuns, forHeaps);
+    }
+
     /** A receiver, callback or ring (spead2_bench's {@code recv_connection}), counting contiguous heaps. */
     static final class Receiver {
         final StreamBase stream;
@@ -495,6 +525,14 @@ final class BenchCommand implements Runnable {
                         + "rate-limited paths (the JIT) before the first timed rate; each prints the JIT time it saw")
         int pacedWarmup = DEFAULT_PACED_WARMUP;
 
+        @Option(names = "--warmup-heaps", paramLabel = "N",
+                description = "spead4j: after the --paced-warmup runs, more paced warm-up runs (at most "
+                        + MAX_PACED_WARMUP + ", none started after 60 s) until the warm-up runs have sent N heaps "
+                        + "in all (default "
+                        + "${DEFAULT-VALUE}): the JIT compiles the code run once a heap only after some thousands of "
+                        + "heaps; 0 for no more than --paced-warmup")
+        long warmupHeaps = DEFAULT_WARMUP_HEAPS;
+
         @Option(names = "--fixed-rate", paramLabel = "GBPS",
                 description = "spead4j: no search; after the unlimited warm-up run, make --fixed-runs runs at this rate "
                         + "and print how many lost no heap (the chance of a lossless run at one rate, where the search "
@@ -512,6 +550,9 @@ final class BenchCommand implements Runnable {
         String validate() {
             if (pacedWarmup < 0) {
                 return "--paced-warmup must not be negative";
+            }
+            if (warmupHeaps < 0) {
+                return "--warmup-heaps must not be negative";
             }
             if (fixedRate != null && !(fixedRate > 0 && fixedRate < Double.POSITIVE_INFINITY)) {
                 return "--fixed-rate must be a positive number of Gb/s";
@@ -591,7 +632,7 @@ final class BenchCommand implements Runnable {
                     out.flush();
                 }
                 bestActual = 0.0;
-                pacedWarmup(control, result[1] * 0.5, out);
+                pacedWarmup(control, result[1] * 0.5, 6 * numHeaps, out);
                 double low = 0.0;
                 double high = result[1];
                 while (high - low > high * 0.02) {
@@ -622,7 +663,9 @@ final class BenchCommand implements Runnable {
         }
 
         /**
-         * Runs {@link #pacedWarmup} untimed runs at {@code rate}. spead2_bench's one unlimited warm-up run is made
+         * Runs {@link #pacedWarmup} untimed runs at {@code rate}, and more until the warm-up has sent
+         * {@link #warmupHeaps} heaps ({@code sent} by the unlimited runs already; see {@link #pacedWarmupRuns}).
+         * spead2_bench's one unlimited warm-up run is made
          * for compiled C++; on the JVM it leaves the rate-limited path of the sender (and the agent's receiver
          * between bursts) to be compiled during the first timed runs of the search, by a compiler thread that
          * then takes the receiver's core: measured on 2 cores against the same spead2 agent, the master's
@@ -630,11 +673,17 @@ final class BenchCommand implements Runnable {
          * Each line says how long this JVM's JIT compiled during the run (the first such run typically a second,
          * the next a few hundred ms, later ones a few ms): a guide for choosing {@code --paced-warmup}.
          */
-        private void pacedWarmup(InetSocketAddress control, double rate, PrintWriter out)
+        private void pacedWarmup(InetSocketAddress control, double rate, long sent, PrintWriter out)
                 throws IOException, InterruptedException {
-            for (int i = 0; i < pacedWarmup; i++) {
+            long heaps = runHeaps(rate);
+            int runs = pacedWarmupRuns(pacedWarmup, warmupHeaps, sent, heaps);
+            long start = System.nanoTime();
+            for (int i = 0; i < runs; i++) {
+                if (i >= pacedWarmup && System.nanoTime() - start > MAX_EXTRA_WARMUP_NANOS) {
+                    break; // a slow machine: the search must still fit the time a caller gives the master
+                }
                 long compiling = jitMillis();
-                double[] r = measureOnce(control, rate, runHeaps(rate), 0);
+                double[] r = measureOnce(control, rate, heaps, 0);
                 if (!common.quiet) {
                     String jitTime = compiling < 0 ? "" : String.format(Locale.ROOT,
                             " (JIT compiling here meanwhile: %d ms)", jitMillis() - compiling);

@@ -128,13 +128,13 @@ class BenchAgentTest {
 
     @Test
     void masterWarmsUpPacedBeforeItsSearch() throws Exception {
-        Tool master = masterAgainstScriptedAgent(1 + 5 + 2);
+        Tool master = masterAgainstScriptedAgent(1 + 5 + 2, "--warmup-heaps", "0");
         assertThat(master.status()).isEqualTo(1);
         assertThat(master.err()).contains("Did not receive 'ready' response");
         String out = master.out();
         assertThat(out).startsWith("Send rate: ");
         assertThat(out.lines().filter(l -> l.startsWith("Paced warm-up: ")).count())
-                .as("the default: two paced runs before the search").isEqualTo(2);
+                .as("the default --paced-warmup: two paced runs before the search").isEqualTo(2);
         assertThat(out.lines().filter(l -> l.startsWith("Paced warm-up: ")))
                 .allMatch(l -> l.matches("Paced warm-up: \\d+\\.\\d{3} Gbps \\(JIT compiling here meanwhile: \\d+ ms\\)"));
     }
@@ -157,8 +157,23 @@ class BenchAgentTest {
     }
 
     @Test
+    void masterWarmsUpUntilItHasSentTheWarmUpHeaps() throws Exception {
+        // 6 unlimited runs of 65536 / 8192 + 2 = 10 heaps sent 60: the first paced run (at least a second's worth
+        // of 8 KiB heaps at half the unlimited rate) brings the count past 70, so exactly --paced-warmup runs
+        Tool master = masterAgainstScriptedAgent(1 + 5 + 3, "--paced-warmup", "3", "--warmup-heaps", "70");
+        assertThat(master.out().lines().filter(l -> l.startsWith("Paced warm-up: ")).count()).isEqualTo(3);
+        assertThat(BenchCommand.pacedWarmupRuns(2, 8000, 6 * 240, 270)).as("4 MiB heaps: (8000 - 1440) / 270")
+                .isEqualTo(25);
+        assertThat(BenchCommand.pacedWarmupRuns(2, 8000, 6 * 7630, 8000)).as("128 KiB heaps: already sent")
+                .isEqualTo(2);
+        assertThat(BenchCommand.pacedWarmupRuns(2, 8000, 60, 10)).as("capped").isEqualTo(BenchCommand.MAX_PACED_WARMUP);
+        assertThat(BenchCommand.pacedWarmupRuns(50, 8000, 60, 10)).as("--paced-warmup is not capped").isEqualTo(50);
+        assertThat(BenchCommand.pacedWarmupRuns(0, 0, 0, 10)).isZero();
+    }
+
+    @Test
     void masterSkipsThePacedWarmUpWhenAskedTo() throws Exception {
-        Tool master = masterAgainstScriptedAgent(1 + 5, "--paced-warmup", "0");
+        Tool master = masterAgainstScriptedAgent(1 + 5, "--paced-warmup", "0", "--warmup-heaps", "0");
         assertThat(master.status()).isEqualTo(1);
         assertThat(master.out()).startsWith("Send rate: ").doesNotContain("Paced warm-up");
     }

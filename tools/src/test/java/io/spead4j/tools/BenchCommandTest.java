@@ -92,6 +92,9 @@ class BenchCommandTest {
         Tool negative = Tool.run("bench", "master", "--paced-warmup", "-1", "127.0.0.1:1");
         assertThat(negative.status()).isEqualTo(2);
         assertThat(negative.err()).contains("--paced-warmup must not be negative");
+        Tool negativeHeaps = Tool.run("bench", "master", "--warmup-heaps", "-1", "127.0.0.1:1");
+        assertThat(negativeHeaps.status()).isEqualTo(2);
+        assertThat(negativeHeaps.err()).contains("--warmup-heaps must not be negative");
         Tool zeroRate = Tool.run("bench", "master", "--fixed-rate", "0", "127.0.0.1:1");
         assertThat(zeroRate.status()).isEqualTo(2);
         assertThat(zeroRate.err()).contains("--fixed-rate must be a positive number of Gb/s");
