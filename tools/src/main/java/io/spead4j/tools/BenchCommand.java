@@ -811,22 +811,30 @@ final class BenchCommand implements Runnable {
             }
         }
 
-        /**
-         * Sends {@code numHeaps} copies of {@code heap} then {@code end}, keeping {@link #maxHeaps} in flight as
-         * spead2_bench's master does: each completion sends the heap {@code maxHeaps} places later from its
-         * callback, on the stream's writer thread, so no other thread is woken per heap (before, the main thread
-         * waited on each heap's future in turn and was woken once a heap).
-         *
-         * @return the bytes sent
-         */
         private long sendAll(io.spead4j.send.Stream stream, io.spead4j.send.Heap heap, io.spead4j.send.Heap end,
-                long numHeaps) throws InterruptedException {
-            HeapChain chain = new HeapChain(stream, heap, end, numHeaps, (int) Math.min(maxHeaps, numHeaps + 1));
+                long numHeaps) throws IOException, InterruptedException {
+            long total = numHeaps + 1;
+            int window = (int) Math.min(maxHeaps, total);
+            @SuppressWarnings("unchecked")
+            CompletableFuture<Long>[] pending = (CompletableFuture<Long>[]) new CompletableFuture<?>[window];
+            long bytes = 0;
             try {
-                return chain.run();
+                for (long i = 0; i < total; i++) {
+                    int slot = (int) (i % window);
+                    if (pending[slot] != null) {
+                        bytes += pending[slot].get();
+                    }
+                    pending[slot] = stream.sendHeapAsync(i < numHeaps ? heap : end);
+                }
+                for (CompletableFuture<Long> f : pending) {
+                    if (f != null) {
+                        bytes += f.get();
+                    }
+                }
             } catch (ExecutionException e) {
                 throw new Main.ToolException(1, "Transmission error: " + e.getCause().getMessage(), e.getCause());
             }
+            return bytes;
         }
 
         /** The receiver options as {@code name = value} lines (spead2_bench's {@code enumerate_wire}). */
@@ -850,61 +858,6 @@ final class BenchCommand implements Runnable {
             lines.add("ring = " + (r.ring ? 1 : 0));
             lines.add("memcpy-nt = " + (r.memcpyNt ? 1 : 0));
             return lines;
-        }
-    }
-
-    /**
-     * The master's heaps in flight: {@code window} sends started at once, then each completion starts the send
-     * {@code window} places later (spead2_bench's {@code sender} class), until the end heap.
-     */
-    static final class HeapChain {
-        private final io.spead4j.send.Stream stream;
-        private final io.spead4j.send.Heap heap;
-        private final io.spead4j.send.Heap end;
-        private final long numHeaps;
-        private final int window;
-        private final AtomicLong bytes = new AtomicLong();
-        private final AtomicLong completed = new AtomicLong();
-        private final CompletableFuture<Long> done = new CompletableFuture<>();
-
-        HeapChain(io.spead4j.send.Stream stream, io.spead4j.send.Heap heap, io.spead4j.send.Heap end, long numHeaps,
-                int window) {
-            this.stream = stream;
-            this.heap = heap;
-            this.end = end;
-            this.numHeaps = numHeaps;
-            this.window = window;
-        }
-
-        /** Sends all heaps; {@return the bytes sent} @throws ExecutionException with the first send's failure */
-        long run() throws InterruptedException, ExecutionException {
-            for (int i = 0; i < window; i++) {
-                send(i);
-            }
-            return done.get();
-        }
-
-        private void send(long index) {
-            CompletableFuture<Long> future;
-            try {
-                future = stream.sendHeapAsync(index < numHeaps ? heap : end);
-            } catch (RuntimeException e) {
-                done.completeExceptionally(e); // e.g. a closed stream: the waiting thread must not hang
-                return;
-            }
-            future.whenComplete((sent, error) -> {
-                if (error != null) {
-                    done.completeExceptionally(error);
-                    return;
-                }
-                bytes.addAndGet(sent);
-                if (index + window <= numHeaps && !done.isDone()) {
-                    send(index + window);
-                }
-                if (completed.incrementAndGet() == numHeaps + 1) {
-                    done.complete(bytes.get());
-                }
-            });
         }
     }
 
