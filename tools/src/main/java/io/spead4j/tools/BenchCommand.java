@@ -527,7 +527,8 @@ final class BenchCommand implements Runnable {
 
         @Option(names = "--warmup-heaps", paramLabel = "N",
                 description = "spead4j: after the --paced-warmup runs, more paced warm-up runs (at most "
-                        + MAX_PACED_WARMUP + ", none started after 60 s) until the warm-up runs have sent N heaps "
+                        + MAX_PACED_WARMUP + ", none started after " + MAX_EXTRA_WARMUP_NANOS / 1_000_000_000L
+                        + " s) until the warm-up runs have sent N heaps "
                         + "in all (default "
                         + "${DEFAULT-VALUE}): the JIT compiles the code run once a heap only after some thousands of "
                         + "heaps; 0 for no more than --paced-warmup")
@@ -632,6 +633,7 @@ final class BenchCommand implements Runnable {
                     out.flush();
                 }
                 bestActual = 0.0;
+                // spead2's warm-up run and the 5 unlimited runs sent numHeaps heaps each
                 pacedWarmup(control, result[1] * 0.5, 6 * numHeaps, out);
                 double low = 0.0;
                 double high = result[1];
