@@ -786,18 +786,20 @@ final class BenchCommand implements Runnable {
                 io.spead4j.send.StreamConfig config = new io.spead4j.send.StreamConfig(receiver.maxPacketSize(),
                         rate, burst, maxHeaps, burstRateRatio, rateMethod);
                 InetSocketAddress dataEndpoint = multicast.isEmpty() ? controlAddress : Network.endpoint(multicast, false);
-                long transferred;
-                long start = System.nanoTime();
-                try (ThreadPool pool = new ThreadPool(1);
-                     io.spead4j.send.Stream stream = receiver.tcp
-                             ? Network.tcpSender(pool, dataEndpoint, config,
-                                     sendBuffer != null ? sendBuffer : Network.TCP_BUFFER, sendBind)
-                             : Network.udpSender(pool, List.of(dataEndpoint), config,
-                                     sendBuffer != null ? sendBuffer : Network.UDP_SEND_BUFFER, ttl, sendBind)) {
-                    transferred = sendAll(stream, heap, end, numHeaps);
+                double actual;
+                // timed as spead2_bench times it: from before the stream is made to the last heap's completion,
+                // without the thread pool's start or the stream's and pool's shutdown
+                try (ThreadPool pool = new ThreadPool(1)) {
+                    long start = System.nanoTime();
+                    try (io.spead4j.send.Stream stream = receiver.tcp
+                            ? Network.tcpSender(pool, dataEndpoint, config,
+                                    sendBuffer != null ? sendBuffer : Network.TCP_BUFFER, sendBind)
+                            : Network.udpSender(pool, List.of(dataEndpoint), config,
+                                    sendBuffer != null ? sendBuffer : Network.UDP_SEND_BUFFER, ttl, sendBind)) {
+                        long transferred = sendAll(stream, heap, end, numHeaps);
+                        actual = transferred / ((System.nanoTime() - start) / 1e9);
+                    }
                 }
-                double elapsed = (System.nanoTime() - start) / 1e9;
-                double actual = transferred / elapsed;
                 Thread.sleep(100);
                 w.print("stop\n");
                 w.flush();
