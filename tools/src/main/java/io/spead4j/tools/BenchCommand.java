@@ -100,9 +100,11 @@ final class BenchCommand implements Runnable {
      * JIT compiles the code that runs once a heap (queueing a heap, its packet generator, completing it, on both
      * sides) only after about 5000 calls, and measured with {@code --fixed-rate} at 4 MiB heaps, runs with 40-130
      * ms of compiling on a 2-core machine lost heaps far more often (the compiler thread takes the receiver's
-     * core) until some 8000 heaps had been sent.
+     * core) until some 8000 heaps had been sent. The agent takes longer: fed by spead2_send at 18 Gb/s, a
+     * spead4j agent lost heaps in 8 and 6 of its first 20 runs of 537 heaps (spead2_bench agent: 4 and 3), and
+     * as often as spead2_bench agent after that (2 and 10 of the next 40, against 4 and 11).
      */
-    static final long DEFAULT_WARMUP_HEAPS = 8000;
+    static final long DEFAULT_WARMUP_HEAPS = 12000;
 
     /** Most paced warm-up runs made to reach {@code --warmup-heaps} (not a bound on {@code --paced-warmup}). */
     static final int MAX_PACED_WARMUP = 40;
