@@ -41,6 +41,9 @@ final class RateLimiter {
      * @return 0 if it may, else how many nanoseconds to sleep before asking again
      */
     long delayNanos() {
+        if (!mustSleep && bytes < burstSize) {
+            return 0; // within the burst: no need to read the clock (as spead2, once a burst, not once a packet)
+        }
         double now = now();
         if (mustSleep) {
             if (now < sendTimeBurst) {
