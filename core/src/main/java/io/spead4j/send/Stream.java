@@ -89,6 +89,8 @@ public abstract class Stream implements AutoCloseable {
     private static final int MAX_BATCH_PACKETS = 64;
     /** Target size of a batch's memory. */
     private static final int BATCH_BYTES = 1 << 20;
+    /** The largest {@link StreamConfig#maxHeaps()} a stream takes (its slots are allocated up front). */
+    static final int MAX_HEAPS = 1 << 30;
 
     /** One queue entry; the first entry of a group also holds the group's result. */
     private static final class Slot {
@@ -108,7 +110,11 @@ public abstract class Stream implements AutoCloseable {
     private final int numSubstreams;
     private final int maxPacketSize;
     private final double defaultNanosPerByte;
+    /** Most heaps queued or in flight: {@link StreamConfig#maxHeaps()}. */
+    private final int capacity;
+    /** The ring of heap slots: {@link #capacity} rounded up to a power of two, so a slot is found by a mask. */
     private final Slot[] slots;
+    private final int slotMask;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition workAvailable = lock.newCondition();
@@ -153,7 +159,7 @@ public abstract class Stream implements AutoCloseable {
      * @param threadPool pool providing the writer thread
      * @param config the configuration
      * @param numSubstreams number of substreams of the transport (at least 1)
-     * @throws IllegalArgumentException if {@code numSubstreams < 1}
+     * @throws IllegalArgumentException if {@code numSubstreams < 1} or the configuration's maxHeaps is above 2^30
      */
     protected Stream(ThreadPool threadPool, StreamConfig config, int numSubstreams) {
         this.threadPool = Objects.requireNonNull(threadPool, "threadPool");
@@ -165,8 +171,14 @@ public abstract class Stream implements AutoCloseable {
         this.maxPacketSize = config.maxPacketSize();
         this.defaultNanosPerByte = config.rate() > 0.0 ? 1e9 / config.rate() : 0.0;
         int capacity = config.maxHeaps();
-        this.slots = new Slot[capacity];
-        for (int i = 0; i < capacity; i++) {
+        if (capacity > MAX_HEAPS) {
+            throw new IllegalArgumentException("maxHeaps must be at most " + MAX_HEAPS + ", got " + capacity);
+        }
+        this.capacity = capacity;
+        int slotCount = Integer.highestOneBit(capacity) == capacity ? capacity : Integer.highestOneBit(capacity) << 1;
+        this.slots = new Slot[slotCount];
+        this.slotMask = slotCount - 1;
+        for (int i = 0; i < slotCount; i++) {
             slots[i] = new Slot();
         }
         this.limiter = new RateLimiter(config.burstSize(), config.burstRateRatio(), System::nanoTime);
@@ -442,10 +454,10 @@ public abstract class Stream implements AutoCloseable {
                         + writerFailure, writerFailure));
                 return future;
             }
-            if (tail - head + n > slots.length) {
+            if (tail - head + n > capacity) {
                 LOG.warn("dropping heap because queue is full");
                 future.completeExceptionally(new QueueFullException("dropping heap because the send queue is "
-                        + "full (" + (tail - head) + " of maxHeaps=" + slots.length + " in flight, " + n
+                        + "full (" + (tail - head) + " of maxHeaps=" + capacity + " in flight, " + n
                         + " more requested)"));
                 return future;
             }
@@ -521,7 +533,7 @@ public abstract class Stream implements AutoCloseable {
     }
 
     private Slot slot(long index) {
-        return slots[(int) Long.remainderUnsigned(index, slots.length)];
+        return slots[(int) index & slotMask]; // indices only grow from 0, and a mask costs no division
     }
 
     private long await(CompletableFuture<Long> future) throws IOException {

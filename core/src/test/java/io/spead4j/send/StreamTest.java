@@ -252,6 +252,47 @@ class StreamTest {
     }
 
     @Test
+    void maxHeapsThatIsNoPowerOfTwoBoundsTheQueueExactlyAndItsRingWraps() throws Exception {
+        RecordingStream s = new RecordingStream(P128.withMaxHeaps(3), true);
+        CompletableFuture<Long> first = s.sendHeapAsync(heapOfPackets(1, 0));
+        s.entered.await();
+        s.sendHeapAsync(heapOfPackets(1, 1));
+        s.sendHeapAsync(heapOfPackets(1, 2));
+        // three queued or in flight: a fourth is refused, although the stream keeps its slots in a ring of four
+        assertThat(s.sendHeapAsync(heapOfPackets(1, 3))).isCompletedExceptionally();
+        s.release.countDown();
+        s.flush();
+        assertThat(first.get()).isEqualTo(128);
+        List<Long> expected = new ArrayList<>(List.of(1L, 2L, 3L));
+        long cnt = 4;
+        for (int round = 0; round < 50; round++) {
+            List<CompletableFuture<Long>> futures = new ArrayList<>();
+            for (int k = 0; k < 3; k++) {
+                int packets = 1 + (round + k) % 3;
+                futures.add(s.sendHeapAsync(heapOfPackets(packets, k)));
+                for (int p = 0; p < packets; p++) {
+                    expected.add(cnt);
+                }
+                cnt++;
+            }
+            s.flush();
+            for (int k = 0; k < 3; k++) {
+                assertThat(futures.get(k)).isCompletedWithValue(128L * (1 + (round + k) % 3));
+            }
+        }
+        assertThat(s.packets).extracting(p -> cntAndOffset(p).getFirst()[0]).containsExactlyElementsOf(expected);
+        s.close();
+        assertThat(s.writerProblem).isNull();
+    }
+
+    @Test
+    void maxHeapsAboveTwoToTheThirtyIsRefused() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new RecordingStream(P128.withMaxHeaps((1 << 30) + 1), false))
+                .withMessageContaining("maxHeaps must be at most 1073741824");
+    }
+
+    @Test
     void failedPacketFailsItsHeapButLaterPacketsAreStillSent() throws Exception {
         RecordingStream s = new RecordingStream(P128, false);
         s.failPacket = 1;
