@@ -45,6 +45,12 @@ public final class PacketGenerator extends PacketProducer {
     private final int maxPointersPerPacket;
     private final long payloadSize;
     private final boolean needNullItem;
+    /** The HEAP_CNT and HEAP_LENGTH pointers (the same in every packet of the heap). */
+    private final long cntPointer;
+    private final long heapLengthPointer;
+    /** The PAYLOAD_OFFSET and PAYLOAD_LENGTH pointers with value 0, to be or-ed with each packet's values. */
+    private final long payloadOffsetPointer;
+    private final long payloadLengthPointer;
 
     private long payloadOffset;
     private int nextItemPointer;
@@ -112,6 +118,11 @@ public final class PacketGenerator extends PacketProducer {
         }
         this.payloadSize = payload;
         this.needNullItem = needNull;
+        int bits = heapAddressBits;
+        this.cntPointer = ItemPointer.immediate(Spead.HEAP_CNT_ID, cnt, bits);
+        this.heapLengthPointer = ItemPointer.immediate(Spead.HEAP_LENGTH_ID, payload, bits);
+        this.payloadOffsetPointer = ItemPointer.immediate(Spead.PAYLOAD_OFFSET_ID, 0, bits);
+        this.payloadLengthPointer = ItemPointer.immediate(Spead.PAYLOAD_LENGTH_ID, 0, bits);
     }
 
     /** {@return the packet size limit actually used (the requested one rounded down to a multiple of 8)} */
@@ -162,11 +173,11 @@ public final class PacketGenerator extends PacketProducer {
 
         packetLength = length;
         long pos = PacketWriter.writeHeader(dst, offset, bits, pointers + 4);
-        pos = PacketWriter.writePointer(dst, pos, ItemPointer.immediate(Spead.HEAP_CNT_ID, cnt, bits));
-        pos = PacketWriter.writePointer(dst, pos, ItemPointer.immediate(Spead.HEAP_LENGTH_ID, payloadSize, bits));
-        pos = PacketWriter.writePointer(dst, pos,
-                ItemPointer.immediate(Spead.PAYLOAD_OFFSET_ID, payloadOffset, bits));
-        pos = PacketWriter.writePointer(dst, pos, ItemPointer.immediate(Spead.PAYLOAD_LENGTH_ID, length, bits));
+        // the offset and length are below payloadSize, which fits in the address bits (checked when built)
+        pos = PacketWriter.writePointer(dst, pos, cntPointer);
+        pos = PacketWriter.writePointer(dst, pos, heapLengthPointer);
+        pos = PacketWriter.writePointer(dst, pos, payloadOffsetPointer | payloadOffset);
+        pos = PacketWriter.writePointer(dst, pos, payloadLengthPointer | length);
         payloadOffset += length;
         for (int i = 0; i < pointers; i++) {
             long pointer;
