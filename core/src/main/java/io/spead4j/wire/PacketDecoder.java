@@ -84,7 +84,10 @@ public final class PacketDecoder {
         if ((leniency & ~ALL_LENIENCY) != 0) {
             throw new IllegalArgumentException("unknown leniency bits: 0x" + Integer.toHexString(leniency));
         }
-        this.segment = segment;
+        if (this.segment != segment) {
+            // a reader decodes from the same memory over and over: skip the store and its GC write barrier
+            this.segment = segment;
+        }
         this.packetOffset = offset;
         this.size = 0;
         this.applied = 0;
@@ -163,7 +166,9 @@ public final class PacketDecoder {
         firstPointer = first;
         size = total;
         applied = used;
-        status = DecodeStatus.OK;
+        if (status != DecodeStatus.OK) {
+            status = DecodeStatus.OK; // as above: no reference store (and barrier) per packet
+        }
         return total;
     }
 
