@@ -603,6 +603,7 @@ public final class NativeUdpSocket implements Channel {
     public int sendReady(UdpSendBatch batch, int first) throws IOException {
         if (first == 0) {
             batch.stopAt(-1);
+            batch.seal();
         }
         begin();
         try {
@@ -708,6 +709,7 @@ public final class NativeUdpSocket implements Channel {
     public int sendBatch(UdpSendBatch batch, boolean stopAtRefusedMerge) throws IOException {
         int n = batch.messageCount();
         batch.stopAt(-1);
+        batch.seal();
         begin();
         try {
             int first = 0;

@@ -42,23 +42,19 @@ public final class UdpSendBatch {
     final MemorySegment headers;
     private final MemorySegment iovecs;
     private final int maxPieces;
-    /** Per datagram: its size. */
-    private final int[] datagramLength;
     /** Per message: its iovecs. */
     private final int[] messageIovecs;
     private int iovecsUsed;
     private final MemorySegment control;
     private final MemorySegment names;
     private final int[] nameLengths;
-    /** Per datagram: its message. */
-    private final int[] messageOf;
-    /** Per message: error of the last send, first datagram, datagrams, bytes, segment size, destination. */
+    /**
+     * Per message: error of the last send, first datagram, datagrams (the open last message's count is
+     * copied here by {@link #storeOpen()}).
+     */
     private final int[] messageErrno;
     private final int[] messageFirst;
     private final int[] messageSegments;
-    private final int[] messageBytes;
-    private final int[] messageSegmentSize;
-    private final int[] messageDestination;
     private boolean gso;
     private int count;
     private int messages;
@@ -100,7 +96,6 @@ public final class UdpSendBatch {
                     + MAX_IOVECS + ", got " + capacity + " * " + maxPieces);
         }
         this.maxPieces = maxPieces;
-        this.datagramLength = new int[capacity];
         this.messageIovecs = new int[capacity];
         Objects.requireNonNull(destinations, "destinations");
         if (destinations.isEmpty()) {
@@ -112,13 +107,9 @@ public final class UdpSendBatch {
         this.control = arena.allocate((long) capacity * CONTROL_SPACE, 8);
         this.names = arena.allocate((long) destinations.size() * SockAddr.SIZE, 8);
         this.nameLengths = new int[destinations.size()];
-        this.messageOf = new int[capacity];
         this.messageErrno = new int[capacity];
         this.messageFirst = new int[capacity];
         this.messageSegments = new int[capacity];
-        this.messageBytes = new int[capacity];
-        this.messageSegmentSize = new int[capacity];
-        this.messageDestination = new int[capacity];
         for (int d = 0; d < destinations.size(); d++) {
             nameLengths[d] = SockAddr.write(names.asSlice((long) d * SockAddr.SIZE, SockAddr.SIZE),
                     Objects.requireNonNull(destinations.get(d), "destination"), ipv6);
@@ -165,6 +156,7 @@ public final class UdpSendBatch {
         count = 0;
         messages = 0;
         iovecsUsed = 0;
+        failedMessages = 0;
     }
 
     /**
@@ -240,54 +232,80 @@ public final class UdpSendBatch {
     /** Records a datagram whose {@code pieces} iovecs were just written at {@link #iovecsUsed}. */
     private int append(int pieces, int length, int destination) {
         int i = count++;
-        datagramLength[i] = length;
-        int m = messages - 1;
-        if (gso && m >= 0 && mayJoin(m, length, destination)) {
-            messageSegments[m]++;
-            messageBytes[m] += length;
-            messageIovecs[m] += pieces;
-            long h = m * MSG;
-            headers.set(JAVA_LONG, h + Libc.MSG_IOVLEN, messageIovecs[m]);
-            if (messageSegments[m] == 2) {
+        if (gso && messages > 0 && mayJoin(length, destination)) {
+            // the open message is kept in fields: a datagram joining it touches no array
+            openSegments++;
+            openBytes += length;
+            openIovecs += pieces; // written to the header once, by seal()
+            if (openSegments == 2) {
+                int m = messages - 1;
+                long h = m * MSG;
                 headers.set(JAVA_LONG, h + Libc.MSG_CONTROL, control.address() + (long) m * CONTROL_SPACE);
                 headers.set(JAVA_LONG, h + Libc.MSG_CONTROLLEN, CONTROL_SPACE);
-                control.set(JAVA_SHORT, (long) m * CONTROL_SPACE + Libc.CMSG_DATA_OFFSET,
-                        (short) messageSegmentSize[m]);
+                control.set(JAVA_SHORT, (long) m * CONTROL_SPACE + Libc.CMSG_DATA_OFFSET, (short) openSegmentSize);
             }
         } else {
-            m = messages++;
+            storeOpen();
+            int m = messages++;
             long h = m * MSG;
             headers.set(JAVA_LONG, h + Libc.MSG_NAME, names.address() + (long) destination * SockAddr.SIZE);
             headers.set(JAVA_INT, h + Libc.MSG_NAMELEN, nameLengths[destination]);
             headers.set(JAVA_LONG, h + Libc.MSG_IOV, iovecs.address() + iovecsUsed * IOV);
-            headers.set(JAVA_LONG, h + Libc.MSG_IOVLEN, pieces);
             headers.set(JAVA_LONG, h + Libc.MSG_CONTROL, 0L);
             headers.set(JAVA_LONG, h + Libc.MSG_CONTROLLEN, 0L);
             headers.set(JAVA_INT, h + Libc.MSG_FLAGS, 0);
             messageFirst[m] = i;
-            messageSegments[m] = 1;
-            messageBytes[m] = length;
-            messageSegmentSize[m] = length;
-            messageDestination[m] = destination;
-            messageIovecs[m] = pieces;
+            messageErrno[m] = 0;
+            openSegments = 1;
+            openBytes = length;
+            openSegmentSize = length;
+            openDestination = destination;
+            openIovecs = pieces;
         }
+        lastLength = length;
         iovecsUsed += pieces;
-        messageOf[i] = m;
-        messageErrno[m] = 0;
         return i;
     }
 
-    /** Whether a datagram may join message {@code m}: same destination, its run still open, room left. */
-    private boolean mayJoin(int m, int length, int destination) {
-        int segmentSize = messageSegmentSize[m];
-        int lastLength = datagramLength[count - 2];
-        return destination == messageDestination[m]
+    /** The last message, still open to datagrams: its datagrams, bytes, segment size, destination, iovecs. */
+    private int openSegments;
+    private int openBytes;
+    private int openSegmentSize;
+    private int openDestination;
+    private int openIovecs;
+    /** Size of the last datagram added. */
+    private int lastLength;
+
+    /** Copies the open message's counts to the per-message arrays (it may still grow; idempotent). */
+    private void storeOpen() {
+        if (messages > 0) {
+            int m = messages - 1;
+            messageSegments[m] = openSegments;
+            messageIovecs[m] = openIovecs;
+        }
+    }
+
+    /**
+     * Writes each message's iovec count into its header: once a send instead of once a datagram, as a GSO
+     * message grows by a datagram at a time. Called before the messages go to the kernel.
+     */
+    void seal() {
+        storeOpen();
+        for (int m = 0; m < messages; m++) {
+            headers.set(JAVA_LONG, m * MSG + Libc.MSG_IOVLEN, messageIovecs[m]);
+        }
+    }
+
+    /** Whether a datagram may join the open message: same destination, its run still open, room left. */
+    private boolean mayJoin(int length, int destination) {
+        int segmentSize = openSegmentSize;
+        return destination == openDestination
                 && segmentSize > 0
                 && lastLength == segmentSize       // a shorter datagram ends a run
                 && length <= segmentSize
                 && length > 0
-                && messageSegments[m] < MAX_GSO_SEGMENTS
-                && messageBytes[m] + length <= MAX_GSO_BYTES;
+                && openSegments < MAX_GSO_SEGMENTS
+                && openBytes + length <= MAX_GSO_BYTES;
     }
 
     /** First datagram of the message where the last send stopped, or -1 (see {@link #stoppedAt()}). */
@@ -309,6 +327,7 @@ public final class UdpSendBatch {
 
     /** {@return how many datagrams the last send failed (those of messages with an error)} */
     int failedDatagrams() {
+        storeOpen();
         int failed = 0;
         for (int m = 0; m < messages; m++) {
             if (messageErrno[m] != 0) {
@@ -320,10 +339,25 @@ public final class UdpSendBatch {
 
     void setMessageErrno(int m, int errno) {
         messageErrno[m] = errno;
+        if (errno != 0) {
+            failedMessages++;
+        }
+    }
+
+    /** Messages given an error since the batch was last cleared. */
+    private int failedMessages;
+
+    /**
+     * {@return whether any datagram failed in the sends since the batch was last cleared (if not, every
+     *     {@link #errno(int)} is 0 and a caller need not look at each)}
+     */
+    public boolean anyFailed() {
+        return failedMessages != 0;
     }
 
     /** @return datagrams in message {@code m} @param m message index */
     int segments(int m) {
+        storeOpen();
         return messageSegments[m];
     }
 
@@ -337,7 +371,7 @@ public final class UdpSendBatch {
      */
     public int errno(int i) {
         Objects.checkIndex(i, count);
-        return messageErrno[messageOf[i]];
+        return messageErrno[messageOf(i)];
     }
 
     /**
@@ -348,6 +382,22 @@ public final class UdpSendBatch {
      */
     public boolean merged(int i) {
         Objects.checkIndex(i, count);
-        return messageSegments[messageOf[i]] > 1;
+        storeOpen();
+        return messageSegments[messageOf(i)] > 1;
+    }
+
+    /** The message datagram {@code i} is in (looked up: asked only after a failure, or by tests). */
+    private int messageOf(int i) {
+        int low = 0;
+        int high = messages - 1;
+        while (low < high) { // the last message whose first datagram is at most i
+            int mid = (low + high + 1) >>> 1;
+            if (messageFirst[mid] <= i) {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        return low;
     }
 }
