@@ -189,6 +189,15 @@ public final class PacketBatch {
     public void fail(int i, IOException error) {
         Objects.checkIndex(i, count);
         errors[i] = Objects.requireNonNull(error, "error");
+        anyFailed = true;
+    }
+
+    /** Whether a packet of this batch was reported failed (so that a sound batch is accounted without a look at each). */
+    private boolean anyFailed;
+
+    /** {@return whether any packet of the batch was reported failed} */
+    boolean anyFailed() {
+        return anyFailed;
     }
 
     /**
@@ -247,9 +256,7 @@ public final class PacketBatch {
         offsets[count] = used;
         lengths[count] = length;
         substreams[count] = substream;
-        groups[count] = group;
-        last[count] = false;
-        errors[count] = null;
+        groups[count] = group; // last[count] and errors[count] are false and null since clear()
         used += length;
         count++;
     }
@@ -259,7 +266,11 @@ public final class PacketBatch {
     }
 
     void clear() {
-        Arrays.fill(errors, 0, count, null);
+        if (anyFailed) {
+            Arrays.fill(errors, 0, count, null);
+            anyFailed = false;
+        }
+        Arrays.fill(last, 0, count, false);
         count = 0;
         used = 0;
         piecesUsed = 0;

@@ -1089,17 +1089,33 @@ public abstract class Stream implements AutoCloseable {
     private void completeBatch() {
         int count = batch.size();
         int groups = 0;
+        boolean failures = batch.anyFailed();
+        // a group's packets are consecutive: its slot is looked up and its bytes added once a run
+        Slot g = null;
+        long runGroup = 0;
+        long runBytes = 0;
         for (int i = 0; i < count; i++) {
-            Slot g = slot(batch.group(i));
-            IOException error = batch.error(i);
+            long group = batch.group(i);
+            if (g == null || group != runGroup) {
+                if (g != null) {
+                    g.bytes += runBytes;
+                }
+                g = slot(group);
+                runGroup = group;
+                runBytes = 0;
+            }
+            IOException error = failures ? batch.error(i) : null;
             if (error == null) {
-                g.bytes += batch.length(i);
+                runBytes += batch.length(i);
             } else if (g.error == null) {
                 g.error = error;
             }
             if (batch.last(i)) {
                 groups++;
             }
+        }
+        if (g != null) {
+            g.bytes += runBytes;
         }
         batch.clear();
         if (groups > 0) {

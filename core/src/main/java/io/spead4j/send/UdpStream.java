@@ -501,6 +501,9 @@ public final class UdpStream extends Stream {
 
     /** Fails those of the first {@code count} datagrams (packets from {@code first} on) the kernel refused. */
     private void failRefused(PacketBatch batch, int first, int count) {
+        if (!datagrams.anyFailed()) {
+            return; // the usual case: no need to look at each datagram
+        }
         for (int j = 0; j < count; j++) {
             int errno = datagrams.errno(j);
             if (errno != 0) {
