@@ -2,13 +2,11 @@ package io.spead4j.net;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.util.Objects;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The reusable memory of {@link NativeUdpSocket#receiveBatch}: one slab of {@code capacity} slots of
@@ -22,6 +20,14 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * slot must be large enough for a coalesced message (64 KiB).
  */
 public final class UdpReceiveBatch implements AutoCloseable {
+    /*
+     * Native-order layouts without the alignment check an aligned layout makes on every access: the structures
+     * are aligned by their allocation, and x86-64 and aarch64 read unaligned words anyway.
+     */
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+
     /**
      * Control buffer per message: room for two {@code cmsghdr}s with an int each ({@code CMSG_SPACE(4)} = 24):
      * the GRO segment size and the drop counter ({@code SO_RXQ_OVFL}), rounded up.
@@ -36,10 +42,10 @@ public final class UdpReceiveBatch implements AutoCloseable {
     private final MemorySegment data;
     final MemorySegment headers;
     private final MemorySegment names;
-    private static final java.lang.foreign.ValueLayout.OfShort BE_SHORT =
-            java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final java.lang.foreign.ValueLayout.OfInt BE_INT =
-            java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfShort BE_SHORT =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt BE_INT =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private final MemorySegment control;
     private int count;
     /** Whether the last receive took fewer than {@link #capacity} datagrams (the queue ran dry). */
@@ -66,13 +72,13 @@ public final class UdpReceiveBatch implements AutoCloseable {
         this.control = arena.allocate((long) capacity * CONTROL_SIZE, 8);
         for (int i = 0; i < capacity; i++) {
             long iov = i * IOV;
-            iovecs.set(JAVA_LONG, iov + Libc.IOV_BASE, data.address() + (long) i * slotSize);
-            iovecs.set(JAVA_LONG, iov + Libc.IOV_LEN, slotSize);
+            iovecs.set(U64, iov + Libc.IOV_BASE, data.address() + (long) i * slotSize);
+            iovecs.set(U64, iov + Libc.IOV_LEN, slotSize);
             long m = i * MSG;
-            headers.set(JAVA_LONG, m + Libc.MSG_NAME, names.address() + (long) i * SockAddr.SIZE);
-            headers.set(JAVA_LONG, m + Libc.MSG_IOV, iovecs.address() + iov);
-            headers.set(JAVA_LONG, m + Libc.MSG_IOVLEN, 1);
-            headers.set(JAVA_LONG, m + Libc.MSG_CONTROL, control.address() + (long) i * CONTROL_SIZE);
+            headers.set(U64, m + Libc.MSG_NAME, names.address() + (long) i * SockAddr.SIZE);
+            headers.set(U64, m + Libc.MSG_IOV, iovecs.address() + iov);
+            headers.set(U64, m + Libc.MSG_IOVLEN, 1);
+            headers.set(U64, m + Libc.MSG_CONTROL, control.address() + (long) i * CONTROL_SIZE);
         }
         reset();
     }
@@ -81,10 +87,10 @@ public final class UdpReceiveBatch implements AutoCloseable {
     void reset() {
         for (int i = 0; i < capacity; i++) {
             long m = i * MSG;
-            headers.set(JAVA_INT, m + Libc.MSG_NAMELEN, SockAddr.SIZE);
-            headers.set(JAVA_LONG, m + Libc.MSG_CONTROLLEN, CONTROL_SIZE);
-            headers.set(JAVA_INT, m + Libc.MSG_FLAGS, 0);
-            headers.set(JAVA_INT, m + Libc.MSG_LEN, 0);
+            headers.set(U32, m + Libc.MSG_NAMELEN, SockAddr.SIZE);
+            headers.set(U64, m + Libc.MSG_CONTROLLEN, CONTROL_SIZE);
+            headers.set(U32, m + Libc.MSG_FLAGS, 0);
+            headers.set(U32, m + Libc.MSG_LEN, 0);
         }
         count = 0;
     }
@@ -132,7 +138,7 @@ public final class UdpReceiveBatch implements AutoCloseable {
      */
     public int length(int i) {
         Objects.checkIndex(i, count);
-        return headers.get(JAVA_INT, i * MSG + Libc.MSG_LEN);
+        return headers.get(U32, i * MSG + Libc.MSG_LEN);
     }
 
     /**
@@ -144,7 +150,7 @@ public final class UdpReceiveBatch implements AutoCloseable {
      */
     public boolean truncated(int i) {
         Objects.checkIndex(i, count);
-        return (headers.get(JAVA_INT, i * MSG + Libc.MSG_FLAGS) & Libc.MSG_TRUNC) != 0;
+        return (headers.get(U32, i * MSG + Libc.MSG_FLAGS) & Libc.MSG_TRUNC) != 0;
     }
 
     /**
@@ -156,7 +162,7 @@ public final class UdpReceiveBatch implements AutoCloseable {
      */
     public int segmentSize(int i) {
         long at = controlData(i, Libc.SOL_UDP, Libc.UDP_GRO);
-        return at < 0 ? 0 : control.get(JAVA_INT, at);
+        return at < 0 ? 0 : control.get(U32, at);
     }
 
     /**
@@ -169,23 +175,23 @@ public final class UdpReceiveBatch implements AutoCloseable {
      */
     public long dropCounter(int i) {
         long at = controlData(i, Libc.SOL_SOCKET, Libc.SO_RXQ_OVFL);
-        return at < 0 ? -1 : control.get(JAVA_INT, at) & 0xFFFF_FFFFL;
+        return at < 0 ? -1 : control.get(U32, at) & 0xFFFF_FFFFL;
     }
 
     /** {@return the offset in {@link #control} of the int of message i's control message of that kind, or -1} */
     private long controlData(int i, int wantLevel, int wantType) {
         Objects.checkIndex(i, count);
         long m = i * MSG;
-        long length = headers.get(JAVA_LONG, m + Libc.MSG_CONTROLLEN);
+        long length = headers.get(U64, m + Libc.MSG_CONTROLLEN);
         long base = (long) i * CONTROL_SIZE;
         long at = 0;
         while (at + Libc.CMSG_DATA_OFFSET <= length) {
-            long cmsgLength = control.get(JAVA_LONG, base + at);
+            long cmsgLength = control.get(U64, base + at);
             if (cmsgLength < Libc.CMSG_DATA_OFFSET || at + cmsgLength > length) {
                 break;
             }
-            int level = control.get(JAVA_INT, base + at + 8);
-            int type = control.get(JAVA_INT, base + at + 12);
+            int level = control.get(U32, base + at + 8);
+            int type = control.get(U32, base + at + 12);
             if (level == wantLevel && type == wantType && cmsgLength >= Libc.CMSG_DATA_OFFSET + 4) {
                 return base + at + Libc.CMSG_DATA_OFFSET;
             }
@@ -215,12 +221,12 @@ public final class UdpReceiveBatch implements AutoCloseable {
     public long sourceIpv4Key(int i) {
         Objects.checkIndex(i, count);
         long at = (long) i * SockAddr.SIZE;
-        int family = names.get(JAVA_SHORT, at) & 0xFFFF;
+        int family = names.get(U16, at) & 0xFFFF;
         int port = names.get(BE_SHORT, at + 2) & 0xFFFF;
         int address;
         if (family == Libc.AF_INET) {
             address = names.get(BE_INT, at + 4);
-        } else if (family == Libc.AF_INET6 && names.get(JAVA_LONG, at + 8) == 0
+        } else if (family == Libc.AF_INET6 && names.get(U64, at + 8) == 0
                 && names.get(BE_INT, at + 16) == 0xFFFF) {
             address = names.get(BE_INT, at + 20);
         } else {
@@ -239,26 +245,26 @@ public final class UdpReceiveBatch implements AutoCloseable {
      */
     public boolean isIpv6Source(int i) {
         Objects.checkIndex(i, count);
-        return (names.get(JAVA_SHORT, (long) i * SockAddr.SIZE) & 0xFFFF) == Libc.AF_INET6 && sourceIpv4Key(i) < 0;
+        return (names.get(U16, (long) i * SockAddr.SIZE) & 0xFFFF) == Libc.AF_INET6 && sourceIpv4Key(i) < 0;
     }
 
     /** @return the first 8 bytes of datagram {@code i}'s IPv6 source address (raw) @param i datagram index */
     public long sourceIpv6High(int i) {
         Objects.checkIndex(i, count);
-        return names.get(JAVA_LONG, (long) i * SockAddr.SIZE + 8);
+        return names.get(U64, (long) i * SockAddr.SIZE + 8);
     }
 
     /** @return the last 8 bytes of datagram {@code i}'s IPv6 source address (raw) @param i datagram index */
     public long sourceIpv6Low(int i) {
         Objects.checkIndex(i, count);
-        return names.get(JAVA_LONG, (long) i * SockAddr.SIZE + 16);
+        return names.get(U64, (long) i * SockAddr.SIZE + 16);
     }
 
     /** @return datagram {@code i}'s IPv6 source port (low 16 bits) and scope id (high 32 bits) @param i index */
     public long sourceIpv6PortScope(int i) {
         Objects.checkIndex(i, count);
         long at = (long) i * SockAddr.SIZE;
-        return ((long) names.get(JAVA_INT, at + 24) << 32) | (names.get(BE_SHORT, at + 2) & 0xFFFF);
+        return ((long) names.get(U32, at + 24) << 32) | (names.get(BE_SHORT, at + 2) & 0xFFFF);
     }
 
     /** Frees the memory; the batch must not be used afterwards (nor concurrently with this). */

@@ -2,13 +2,11 @@ package io.spead4j.net;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The reusable memory of {@link NativeUdpSocket#sendBatch}: up to {@code capacity} datagrams, each a range of
@@ -24,6 +22,14 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * network stack for up to {@value #MAX_GSO_SEGMENTS} datagrams or {@value #MAX_GSO_BYTES} bytes.
  */
 public final class UdpSendBatch {
+    /*
+     * Native-order layouts without the alignment check an aligned layout makes on every access: the structures
+     * are aligned by their allocation, and x86-64 and aarch64 read unaligned words anyway.
+     */
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+
     /** Most datagrams merged into one GSO message (the kernel allows 64 or more). */
     static final int MAX_GSO_SEGMENTS = 64;
     /** Most bytes in one GSO message: the largest IPv4 UDP payload. */
@@ -116,9 +122,9 @@ public final class UdpSendBatch {
         }
         for (int m = 0; m < capacity; m++) {
             long c = (long) m * CONTROL_SPACE;
-            control.set(JAVA_LONG, c, CONTROL_LENGTH);
-            control.set(JAVA_INT, c + 8, Libc.SOL_UDP);
-            control.set(JAVA_INT, c + 12, Libc.UDP_SEGMENT);
+            control.set(U64, c, CONTROL_LENGTH);
+            control.set(U32, c + 8, Libc.SOL_UDP);
+            control.set(U32, c + 12, Libc.UDP_SEGMENT);
         }
     }
 
@@ -225,8 +231,8 @@ public final class UdpSendBatch {
     }
 
     private void setIovec(int index, long address, long length) {
-        iovecs.set(JAVA_LONG, index * IOV + Libc.IOV_BASE, address);
-        iovecs.set(JAVA_LONG, index * IOV + Libc.IOV_LEN, length);
+        iovecs.set(U64, index * IOV + Libc.IOV_BASE, address);
+        iovecs.set(U64, index * IOV + Libc.IOV_LEN, length);
     }
 
     /** Records a datagram whose {@code pieces} iovecs were just written at {@link #iovecsUsed}. */
@@ -240,20 +246,20 @@ public final class UdpSendBatch {
             if (openSegments == 2) {
                 int m = messages - 1;
                 long h = m * MSG;
-                headers.set(JAVA_LONG, h + Libc.MSG_CONTROL, control.address() + (long) m * CONTROL_SPACE);
-                headers.set(JAVA_LONG, h + Libc.MSG_CONTROLLEN, CONTROL_SPACE);
-                control.set(JAVA_SHORT, (long) m * CONTROL_SPACE + Libc.CMSG_DATA_OFFSET, (short) openSegmentSize);
+                headers.set(U64, h + Libc.MSG_CONTROL, control.address() + (long) m * CONTROL_SPACE);
+                headers.set(U64, h + Libc.MSG_CONTROLLEN, CONTROL_SPACE);
+                control.set(U16, (long) m * CONTROL_SPACE + Libc.CMSG_DATA_OFFSET, (short) openSegmentSize);
             }
         } else {
             storeOpen();
             int m = messages++;
             long h = m * MSG;
-            headers.set(JAVA_LONG, h + Libc.MSG_NAME, names.address() + (long) destination * SockAddr.SIZE);
-            headers.set(JAVA_INT, h + Libc.MSG_NAMELEN, nameLengths[destination]);
-            headers.set(JAVA_LONG, h + Libc.MSG_IOV, iovecs.address() + iovecsUsed * IOV);
-            headers.set(JAVA_LONG, h + Libc.MSG_CONTROL, 0L);
-            headers.set(JAVA_LONG, h + Libc.MSG_CONTROLLEN, 0L);
-            headers.set(JAVA_INT, h + Libc.MSG_FLAGS, 0);
+            headers.set(U64, h + Libc.MSG_NAME, names.address() + (long) destination * SockAddr.SIZE);
+            headers.set(U32, h + Libc.MSG_NAMELEN, nameLengths[destination]);
+            headers.set(U64, h + Libc.MSG_IOV, iovecs.address() + iovecsUsed * IOV);
+            headers.set(U64, h + Libc.MSG_CONTROL, 0L);
+            headers.set(U64, h + Libc.MSG_CONTROLLEN, 0L);
+            headers.set(U32, h + Libc.MSG_FLAGS, 0);
             messageFirst[m] = i;
             messageErrno[m] = 0;
             openSegments = 1;
@@ -292,7 +298,7 @@ public final class UdpSendBatch {
     void seal() {
         storeOpen();
         for (int m = 0; m < messages; m++) {
-            headers.set(JAVA_LONG, m * MSG + Libc.MSG_IOVLEN, messageIovecs[m]);
+            headers.set(U64, m * MSG + Libc.MSG_IOVLEN, messageIovecs[m]);
         }
     }
 
