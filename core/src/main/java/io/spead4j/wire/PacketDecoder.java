@@ -94,14 +94,15 @@ public final class PacketDecoder {
         if (available < PacketHeader.SIZE) {
             return reject(DecodeStatus.TOO_SHORT);
         }
-        if (PacketHeader.magicVersion(segment, offset) != PacketHeader.MAGIC_VERSION) {
+        long header = segment.get(PacketHeader.BE_LONG, offset); // one read for all the header's fields
+        if (PacketHeader.magicVersion(header) != PacketHeader.MAGIC_VERSION) {
             return reject(DecodeStatus.BAD_MAGIC);
         }
-        int bits = PacketHeader.validHeapAddressBits(segment, offset);
+        int bits = PacketHeader.validHeapAddressBits(header);
         if (bits == 0) {
             return reject(DecodeStatus.BAD_FLAVOUR);
         }
-        int n = PacketHeader.numItems(segment, offset);
+        int n = PacketHeader.numItems(header);
         if (PacketHeader.SIZE + (long) PacketHeader.POINTER_SIZE * n > available) {
             return reject(DecodeStatus.POINTERS_OVERFLOW);
         }

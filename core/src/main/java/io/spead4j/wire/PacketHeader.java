@@ -105,14 +105,43 @@ public final class PacketHeader {
      * @return the heap address width in bits, or 0 if the header is not a valid SPEAD-64-* header
      */
     public static int validHeapAddressBits(MemorySegment segment, long offset) {
-        if (magicVersion(segment, offset) != MAGIC_VERSION) {
+        return validHeapAddressBits(segment.get(BE_LONG, offset));
+    }
+
+    /**
+     * Checks magic, version and widths as {@link #validHeapAddressBits(MemorySegment, long)} does, from the
+     * header's 8 bytes read as one big-endian word (a decoder reads it once instead of field by field).
+     *
+     * @param header the header word
+     * @return the heap address width in bits, or 0 if the header is not a valid SPEAD-64-* header
+     */
+    public static int validHeapAddressBits(long header) {
+        if (magicVersion(header) != MAGIC_VERSION) {
             return 0;
         }
-        int idBytes = itemIdBytes(segment, offset);
-        int addressBytes = heapAddressBytes(segment, offset);
+        int idBytes = (int) (header >>> 40) & 0xFF;
+        int addressBytes = (int) (header >>> 32) & 0xFF;
         if (idBytes == 0 || addressBytes == 0 || idBytes + addressBytes != 8) {
             return 0;
         }
         return addressBytes * 8;
+    }
+
+    /**
+     * {@return magic and version from the header word}
+     *
+     * @param header the header's 8 bytes, read big-endian
+     */
+    public static int magicVersion(long header) {
+        return (int) (header >>> 48);
+    }
+
+    /**
+     * {@return the number of item pointers from the header word}
+     *
+     * @param header the header's 8 bytes, read big-endian
+     */
+    public static int numItems(long header) {
+        return (int) header & 0xFFFF;
     }
 }
