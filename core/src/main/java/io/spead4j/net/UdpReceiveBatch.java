@@ -80,24 +80,39 @@ public final class UdpReceiveBatch implements AutoCloseable {
             headers.set(U64, m + Libc.MSG_IOVLEN, 1);
             headers.set(U64, m + Libc.MSG_CONTROL, control.address() + (long) i * CONTROL_SIZE);
         }
+        dirty = capacity;
         reset();
     }
 
     /** Restores the in/out fields the kernel overwrites (name and control lengths, flags). */
     void reset() {
-        for (int i = 0; i < capacity; i++) {
+        for (int i = 0; i < dirty; i++) {
             long m = i * MSG;
             headers.set(U32, m + Libc.MSG_NAMELEN, SockAddr.SIZE);
             headers.set(U64, m + Libc.MSG_CONTROLLEN, CONTROL_SIZE);
             headers.set(U32, m + Libc.MSG_FLAGS, 0);
             headers.set(U32, m + Libc.MSG_LEN, 0);
         }
+        dirty = capacity; // until received() says how far the coming call wrote
+        receiving = true;
         count = 0;
     }
+
+    /**
+     * Headers the kernel may have written since the last {@link #reset()}: those of the datagrams received
+     * and the one after (where a receive may have failed); all of them while a call's outcome is unknown.
+     */
+    private int dirty;
+    /** Whether a {@code recvmmsg} was made since the last {@link #reset()} and not yet reported. */
+    private boolean receiving;
 
     void received(int n) {
         count = n;
         partial = n < capacity;
+        if (receiving) {
+            dirty = Math.min(capacity, n + 1);
+            receiving = false;
+        }
     }
 
     boolean wasPartial() {

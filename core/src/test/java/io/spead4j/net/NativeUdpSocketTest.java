@@ -287,6 +287,43 @@ class NativeUdpSocketTest {
         }
     }
 
+    /**
+     * The batch restores only the headers the kernel wrote in the last receive (those of the datagrams
+     * received); a receive that times out in between must not make it forget them. A stale control length
+     * of 0 left in entry 1 would truncate the GRO control message of a coalesced datagram there.
+     */
+    @Test
+    void headersTheKernelWroteAreRestoredAlsoAfterAReceiveThatTimedOut() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (NativeUdpSocket rx = bound(lo);
+             NativeUdpSocket tx = bound(lo);
+             Arena arena = Arena.ofConfined();
+             UdpReceiveBatch in = new UdpReceiveBatch(8, 65536)) {
+            UdpSendBatch out = new UdpSendBatch(8, List.of(rx.localAddress()), false);
+            Assumptions.assumeTrue(tx.probeGso(), "kernel refuses UDP_SEGMENT");
+            Assumptions.assumeTrue(rx.enableGro(), "kernel refuses UDP_GRO");
+            MemorySegment slab = arena.allocate(3000);
+            for (int i = 0; i < 3; i++) { // plain datagrams: the kernel writes entries 0-2, no control message
+                out.add(slab, 0, 100 + i, 0);
+            }
+            assertThat(tx.sendBatch(out)).isZero();
+            assertThat(rx.receiveBatch(in, 10_000)).isEqualTo(3);
+            assertThat(rx.receiveBatch(in, 20)).as("nothing more was sent").isZero();
+            out.clear();
+            out.add(slab, 0, 300, 0);
+            assertThat(tx.sendBatch(out)).isZero();
+            tx.setGsoSize(1000);
+            out.clear();
+            out.add(slab, 0, 3000, 0);
+            assertThat(tx.sendBatch(out)).isZero();
+            tx.setGsoSize(0);
+            assertThat(rx.receiveBatch(in, 10_000)).isEqualTo(2);
+            assertThat(in.length(0)).isEqualTo(300);
+            assertThat(in.length(1)).isEqualTo(3000);
+            assertThat(in.segmentSize(1)).as("the coalesced datagram's segment size").isEqualTo(1000);
+        }
+    }
+
     @Test
     void gsoMergesEqualSizedRunsPerDestinationAndTheyArriveAsSeparateDatagrams() throws Exception {
         InetAddress lo = InetAddress.getByName("127.0.0.1");
