@@ -242,16 +242,59 @@ class NativeUdpSocketTest {
         }
     }
 
+    /**
+     * Two loopback sockets, the receiver with {@code UDP_GRO} and the sender able to send GSO messages (the
+     * test is skipped where the kernel refuses either), with a batch of 8 each way and an arena for data.
+     */
+    private static final class GroPair implements AutoCloseable {
+        final NativeUdpSocket rx;
+        final NativeUdpSocket tx;
+        final Arena arena = Arena.ofConfined();
+        final UdpReceiveBatch in = new UdpReceiveBatch(8, 65536);
+        final UdpSendBatch out;
+
+        GroPair() throws IOException {
+            InetAddress lo = InetAddress.getByName("127.0.0.1");
+            NativeUdpSocket r = null;
+            NativeUdpSocket t = null;
+            try {
+                r = bound(lo);
+                t = bound(lo);
+                out = new UdpSendBatch(8, List.of(r.localAddress()), false);
+                Assumptions.assumeTrue(t.probeGso(), "kernel refuses UDP_SEGMENT");
+                Assumptions.assumeTrue(r.enableGro(), "kernel refuses UDP_GRO");
+            } catch (Throwable e) { // a skipped test too: nothing stays open
+                if (t != null) {
+                    t.close();
+                }
+                if (r != null) {
+                    r.close();
+                }
+                in.close();
+                arena.close();
+                throw e;
+            }
+            rx = r;
+            tx = t;
+        }
+
+        @Override
+        public void close() {
+            in.close();
+            arena.close();
+            tx.close();
+            rx.close();
+        }
+    }
+
     @Test
     void groCoalescesWhatGsoSentAndSegmentsSplitBack() throws Exception {
-        InetAddress lo = InetAddress.getByName("127.0.0.1");
-        try (NativeUdpSocket rx = bound(lo);
-             NativeUdpSocket tx = bound(lo);
-             Arena arena = Arena.ofConfined();
-             UdpReceiveBatch in = new UdpReceiveBatch(8, 65536)) {
-            UdpSendBatch out = new UdpSendBatch(8, List.of(rx.localAddress()), false);
-            Assumptions.assumeTrue(tx.probeGso(), "kernel refuses UDP_SEGMENT");
-            Assumptions.assumeTrue(rx.enableGro(), "kernel refuses UDP_GRO");
+        try (GroPair pair = new GroPair()) {
+            NativeUdpSocket rx = pair.rx;
+            NativeUdpSocket tx = pair.tx;
+            Arena arena = pair.arena;
+            UdpReceiveBatch in = pair.in;
+            UdpSendBatch out = pair.out;
             assertThat(rx.isGroEnabled()).isTrue();
             MemorySegment slab = arena.allocate(3500);
             for (int s = 0; s < 4; s++) {
@@ -294,33 +337,26 @@ class NativeUdpSocketTest {
      */
     @Test
     void headersTheKernelWroteAreRestoredAlsoAfterAReceiveThatTimedOut() throws Exception {
-        InetAddress lo = InetAddress.getByName("127.0.0.1");
-        try (NativeUdpSocket rx = bound(lo);
-             NativeUdpSocket tx = bound(lo);
-             Arena arena = Arena.ofConfined();
-             UdpReceiveBatch in = new UdpReceiveBatch(8, 65536)) {
-            UdpSendBatch out = new UdpSendBatch(8, List.of(rx.localAddress()), false);
-            Assumptions.assumeTrue(tx.probeGso(), "kernel refuses UDP_SEGMENT");
-            Assumptions.assumeTrue(rx.enableGro(), "kernel refuses UDP_GRO");
-            MemorySegment slab = arena.allocate(3000);
+        try (GroPair p = new GroPair()) {
+            MemorySegment slab = p.arena.allocate(3000);
             for (int i = 0; i < 3; i++) { // plain datagrams: the kernel writes entries 0-2, no control message
-                out.add(slab, 0, 100 + i, 0);
+                p.out.add(slab, 0, 100 + i, 0);
             }
-            assertThat(tx.sendBatch(out)).isZero();
-            assertThat(rx.receiveBatch(in, 10_000)).isEqualTo(3);
-            assertThat(rx.receiveBatch(in, 20)).as("nothing more was sent").isZero();
-            out.clear();
-            out.add(slab, 0, 300, 0);
-            assertThat(tx.sendBatch(out)).isZero();
-            tx.setGsoSize(1000);
-            out.clear();
-            out.add(slab, 0, 3000, 0);
-            assertThat(tx.sendBatch(out)).isZero();
-            tx.setGsoSize(0);
-            assertThat(rx.receiveBatch(in, 10_000)).isEqualTo(2);
-            assertThat(in.length(0)).isEqualTo(300);
-            assertThat(in.length(1)).isEqualTo(3000);
-            assertThat(in.segmentSize(1)).as("the coalesced datagram's segment size").isEqualTo(1000);
+            assertThat(p.tx.sendBatch(p.out)).isZero();
+            assertThat(p.rx.receiveBatch(p.in, 10_000)).isEqualTo(3);
+            assertThat(p.rx.receiveBatch(p.in, 20)).as("nothing more was sent").isZero();
+            p.out.clear();
+            p.out.add(slab, 0, 300, 0);
+            assertThat(p.tx.sendBatch(p.out)).isZero();
+            p.tx.setGsoSize(1000);
+            p.out.clear();
+            p.out.add(slab, 0, 3000, 0);
+            assertThat(p.tx.sendBatch(p.out)).isZero();
+            p.tx.setGsoSize(0);
+            assertThat(p.rx.receiveBatch(p.in, 10_000)).isEqualTo(2);
+            assertThat(p.in.length(0)).isEqualTo(300);
+            assertThat(p.in.length(1)).isEqualTo(3000);
+            assertThat(p.in.segmentSize(1)).as("the coalesced datagram's segment size").isEqualTo(1000);
         }
     }
 
