@@ -88,6 +88,15 @@ final class Libc {
     static final int CPU_SET_BYTES = 128;
 
     // ---- structures (LP64, explicit padding) ----
+    /*
+     * Native-order layouts for reading and writing these structures field by field on hot paths (the batches'
+     * headers, iovecs and control messages): unlike JAVA_LONG and friends they make no alignment check on
+     * every access. The structures are aligned by their allocation, and x86-64 and aarch64 read unaligned
+     * words anyway.
+     */
+    static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
+    static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
+    static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final ValueLayout.OfShort U16_BE = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt U32_BE = JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);
     private static final AddressLayout PTR = ADDRESS;

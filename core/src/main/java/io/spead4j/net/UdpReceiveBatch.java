@@ -7,6 +7,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.util.Objects;
 
+import static io.spead4j.net.Libc.U16;
+import static io.spead4j.net.Libc.U32;
+import static io.spead4j.net.Libc.U64;
 
 /**
  * The reusable memory of {@link NativeUdpSocket#receiveBatch}: one slab of {@code capacity} slots of
@@ -20,14 +23,6 @@ import java.util.Objects;
  * slot must be large enough for a coalesced message (64 KiB).
  */
 public final class UdpReceiveBatch implements AutoCloseable {
-    /*
-     * Native-order layouts without the alignment check an aligned layout makes on every access: the structures
-     * are aligned by their allocation, and x86-64 and aarch64 read unaligned words anyway.
-     */
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
-
     /**
      * Control buffer per message: room for two {@code cmsghdr}s with an int each ({@code CMSG_SPACE(4)} = 24):
      * the GRO segment size and the drop counter ({@code SO_RXQ_OVFL}), rounded up.

@@ -2,11 +2,13 @@ package io.spead4j.net;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
 
+import static io.spead4j.net.Libc.U16;
+import static io.spead4j.net.Libc.U32;
+import static io.spead4j.net.Libc.U64;
 
 /**
  * The reusable memory of {@link NativeUdpSocket#sendBatch}: up to {@code capacity} datagrams, each a range of
@@ -22,14 +24,6 @@ import java.util.Objects;
  * network stack for up to {@value #MAX_GSO_SEGMENTS} datagrams or {@value #MAX_GSO_BYTES} bytes.
  */
 public final class UdpSendBatch {
-    /*
-     * Native-order layouts without the alignment check an aligned layout makes on every access: the structures
-     * are aligned by their allocation, and x86-64 and aarch64 read unaligned words anyway.
-     */
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
-
     /** Most datagrams merged into one GSO message (the kernel allows 64 or more). */
     static final int MAX_GSO_SEGMENTS = 64;
     /** Most bytes in one GSO message: the largest IPv4 UDP payload. */
