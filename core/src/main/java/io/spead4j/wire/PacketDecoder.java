@@ -192,11 +192,12 @@ public final class PacketDecoder {
         if (available < PacketHeader.SIZE) {
             return 0;
         }
-        int bits = PacketHeader.validHeapAddressBits(segment, offset);
+        long header = segment.get(PacketHeader.BE_LONG, offset); // one read for all the header's fields, as decode
+        int bits = PacketHeader.validHeapAddressBits(header);
         if (bits == 0) {
             return -1;
         }
-        int n = PacketHeader.numItems(segment, offset);
+        int n = PacketHeader.numItems(header);
         long pointersEnd = PacketHeader.SIZE + (long) PacketHeader.POINTER_SIZE * n;
         if (pointersEnd > available) {
             return 0;
