@@ -19,10 +19,50 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code bench agent}'s control protocol on loopback, driven as {@code bench master} drives it. */
 class BenchAgentTest {
-    /** Starts {@code bench agent} on a free port: it listens there for control and, once started, for data. */
+    /**
+     * Starts {@code bench agent} on a free port, without its warm-up: it listens there for control and, once
+     * started, for data.
+     */
     private static ListeningTool.Running agent() throws Exception {
-        return ListeningTool.start(true,
-                port -> new String[] {"bench", "agent", "--sessions", "1", Integer.toString(port)});
+        return ListeningTool.start(true, port -> new String[] {"bench", "agent", "--sessions", "1",
+            "--warmup-heaps", "0", Integer.toString(port)});
+    }
+
+    @Test
+    void agentWarmsUpOnItsOwnDataPortThenServesAMaster() throws Exception {
+        ListeningTool.Running agent = ListeningTool.start(true, port -> new String[] {"bench", "agent",
+            "--sessions", "1", "--warmup-heaps", "301", Integer.toString(port)});
+        int port = agent.port();
+        try (Socket control = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            PrintWriter w = new PrintWriter(control.getOutputStream(), true, StandardCharsets.UTF_8);
+            BufferedReader in = new BufferedReader(new InputStreamReader(control.getInputStream(), StandardCharsets.UTF_8));
+            w.print("start\nmulticast = \ntcp = 0\npyspead = 0\nbind = \npacket = 9200\nbuffer = 4194304\n"
+                    + "concurrent-heaps = 4\nsubstreams = 1\nring-heaps = 4\nmem-pool = 1\nmem-lower = 10000\n"
+                    + "mem-upper = 11024\nmem-max-free = 12\nmem-initial = 8\nring = 0\nmemcpy-nt = 0\nend_config\n");
+            w.flush();
+            // connected during the warm-up (or after it): answered once the warm-up has released the data port
+            assertThat(in.readLine()).as("the agent's answer to start").isEqualTo("ready");
+            Tool send = Tool.run("send", "--heaps", "3", "--heap-size", "10000", "--rate", "0.05",
+                    "127.0.0.1:" + port);
+            assertThat(send.status()).as(send.err()).isZero();
+            w.print("stop\n");
+            w.flush();
+            assertThat(in.readLine()).isEqualTo("3");
+            w.print("exit\n");
+            w.flush();
+        }
+        Tool r = agent.tool().get();
+        assertThat(r.status()).as(r.err()).isZero();
+        // 301 heaps: 151 in 1472-byte packets, 150 in 9200-byte ones; loopback may drop some at full speed
+        assertThat(r.err()).containsPattern("Warm-up: received [0-9]+ of 301 heaps in [0-9.]+ s")
+                .doesNotContain("Warm-up failed");
+    }
+
+    @Test
+    void agentRefusesANegativeWarmUp() {
+        Tool r = Tool.run("bench", "agent", "--warmup-heaps", "-1", "8950");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--warmup-heaps must not be negative");
     }
 
     @Test

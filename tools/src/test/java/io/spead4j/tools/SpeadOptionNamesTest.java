@@ -322,7 +322,8 @@ class SpeadOptionNamesTest {
     @Test
     void agentRefusesAMasterAskingForIbverbs() throws Exception {
         ListeningTool.Running agent = ListeningTool.start(true,
-                port -> new String[] {"bench", "agent", "--sessions", "1", Integer.toString(port)});
+                port -> new String[] {"bench", "agent", "--sessions", "1", "--warmup-heaps", "0",
+                    Integer.toString(port)});
         try (Socket control = new Socket(InetAddress.getLoopbackAddress(), agent.port())) {
             PrintWriter w = new PrintWriter(control.getOutputStream(), true, StandardCharsets.UTF_8);
             BufferedReader in = new BufferedReader(new InputStreamReader(control.getInputStream(), StandardCharsets.UTF_8));
