@@ -28,10 +28,17 @@ class BenchAgentTest {
             "--warmup-heaps", "0", Integer.toString(port)});
     }
 
-    @Test
-    void agentWarmsUpOnItsOwnDataPortThenServesAMaster() throws Exception {
-        ListeningTool.Running agent = ListeningTool.start(true, port -> new String[] {"bench", "agent",
-            "--sessions", "1", "--warmup-heaps", "301", Integer.toString(port)});
+    /**
+     * Runs one master session against the agent as {@code bench master} would: start (the agent binds the data
+     * port, UDP, same number, only now; were another process holding it, the agent would answer "error", a
+     * failure here and not a hang), {@code heaps} heaps from {@code spead4j send}, stop (the count must be
+     * {@code heaps}) and exit; then the agent must have ended cleanly.
+     *
+     * @param agent the running agent, started for one session
+     * @param heaps heaps to send
+     * @return the agent's run, for its error output
+     */
+    private static Tool oneSession(ListeningTool.Running agent, int heaps) throws Exception {
         int port = agent.port();
         try (Socket control = new Socket(InetAddress.getLoopbackAddress(), port)) {
             PrintWriter w = new PrintWriter(control.getOutputStream(), true, StandardCharsets.UTF_8);
@@ -40,19 +47,27 @@ class BenchAgentTest {
                     + "concurrent-heaps = 4\nsubstreams = 1\nring-heaps = 4\nmem-pool = 1\nmem-lower = 10000\n"
                     + "mem-upper = 11024\nmem-max-free = 12\nmem-initial = 8\nring = 0\nmemcpy-nt = 0\nend_config\n");
             w.flush();
-            // connected during the warm-up (or after it): answered once the warm-up has released the data port
             assertThat(in.readLine()).as("the agent's answer to start").isEqualTo("ready");
-            Tool send = Tool.run("send", "--heaps", "3", "--heap-size", "10000", "--rate", "0.05",
+            Tool send = Tool.run("send", "--heaps", Integer.toString(heaps), "--heap-size", "10000", "--rate", "0.05",
                     "127.0.0.1:" + port);
             assertThat(send.status()).as(send.err()).isZero();
             w.print("stop\n");
             w.flush();
-            assertThat(in.readLine()).isEqualTo("3");
+            assertThat(in.readLine()).isEqualTo(Integer.toString(heaps));
             w.print("exit\n");
             w.flush();
         }
         Tool r = agent.tool().get();
         assertThat(r.status()).as(r.err()).isZero();
+        return r;
+    }
+
+    @Test
+    void agentWarmsUpOnItsOwnDataPortThenServesAMaster() throws Exception {
+        // the session connects during the warm-up (or after it) and is answered once the warm-up has released
+        // the data port
+        Tool r = oneSession(ListeningTool.start(true, port -> new String[] {"bench", "agent", "--sessions", "1",
+            "--warmup-heaps", "301", Integer.toString(port)}), 3);
         // 301 heaps: 151 in 1472-byte packets, 150 in 9200-byte ones; loopback may drop some at full speed
         assertThat(r.err()).containsPattern("Warm-up: received [0-9]+ of 301 heaps in [0-9.]+ s")
                 .doesNotContain("Warm-up failed");
@@ -67,30 +82,8 @@ class BenchAgentTest {
 
     @Test
     void agentCountsTheHeapsSentToItsPortAndAnswersStop() throws Exception {
-        ListeningTool.Running agent = agent();
-        int port = agent.port();
-        try (Socket control = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            PrintWriter w = new PrintWriter(control.getOutputStream(), true, StandardCharsets.UTF_8);
-            BufferedReader in = new BufferedReader(new InputStreamReader(control.getInputStream(), StandardCharsets.UTF_8));
-            w.print("start\nmulticast = \ntcp = 0\npyspead = 0\nbind = \npacket = 9200\nbuffer = 4194304\n"
-                    + "concurrent-heaps = 4\nsubstreams = 1\nring-heaps = 4\nmem-pool = 1\nmem-lower = 10000\n"
-                    + "mem-upper = 11024\nmem-max-free = 12\nmem-initial = 8\nring = 0\nmemcpy-nt = 0\nend_config\n");
-            w.flush();
-            // the agent binds the data port (UDP, same number) only now; were another process holding it, the
-            // agent would answer "error" (a failure here, not a hang)
-            assertThat(in.readLine()).as("the agent's answer to start").isEqualTo("ready");
-            Tool send = Tool.run("send", "--heaps", "5", "--heap-size", "10000", "--rate", "0.05",
-                    "127.0.0.1:" + port);
-            assertThat(send.status()).as(send.err()).isZero();
-            w.print("stop\n");
-            w.flush();
-            assertThat(in.readLine()).isEqualTo("5");
-            w.print("exit\n");
-            w.flush();
-        }
-        Tool r = agent.tool().get();
-        assertThat(r.status()).as(r.err()).isZero();
-        assertThat(r.err()).contains("5");
+        Tool r = oneSession(agent(), 5);
+        assertThat(r.err()).contains("5").doesNotContain("Warm-up");
     }
 
     @Test
