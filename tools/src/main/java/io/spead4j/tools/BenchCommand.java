@@ -384,12 +384,9 @@ final class BenchCommand implements Runnable {
                     new CommandLine(master).parseArgs("--heap-size", Long.toString(WARMUP_HEAP_SIZE),
                             "--packet", Integer.toString(WARMUP_PACKETS[run]), "127.0.0.1:" + port);
                     applyPool(master.receiver, master.common.heapSize);
-                    ReceiverOptions options = new ReceiverOptions();
-                    configure(options, master.wireOptions());
                     try (ThreadPool pool = new ThreadPool(1)) {
-                        Receiver receiver = new Receiver(pool, options);
+                        Receiver receiver = startReceiver(pool, master.wireOptions());
                         try {
-                            options.addReaders(receiver.stream, List.of(Integer.toString(port)), false);
                             master.sendRun(new InetSocketAddress("127.0.0.1", port), 0.0, heaps);
                             sent += heaps;
                         } finally {
@@ -411,6 +408,35 @@ final class BenchCommand implements Runnable {
             err.flush();
         }
 
+        /**
+         * Makes the receiver a master's "start" asks for, as {@link #serve} and {@link #warmUp} both need it: the
+         * options from the config lines, checked, a receiver on {@code pool}, and its reader on this agent's port
+         * (or the multicast group the lines name).
+         *
+         * @param pool the pool the receiver runs on
+         * @param config the "name = value" lines of a start
+         * @return the receiver, receiving
+         * @throws IOException if the reader cannot be opened (the receiver made by then is stopped)
+         * @throws IllegalArgumentException if the lines ask for something invalid
+         */
+        private Receiver startReceiver(ThreadPool pool, List<String> config) throws IOException, InterruptedException {
+            ReceiverOptions options = new ReceiverOptions();
+            String multicast = configure(options, config);
+            String bad = options.validate();
+            if (bad != null) {
+                throw new IllegalArgumentException(bad);
+            }
+            Receiver receiver = new Receiver(pool, options);
+            try {
+                options.addReaders(receiver.stream, List.of(multicast.isEmpty() ? Integer.toString(port) : multicast),
+                        false);
+            } catch (IOException | RuntimeException e) {
+                receiver.stop(true);
+                throw e;
+            }
+            return receiver;
+        }
+
         private void serve(Socket control, PrintWriter err) throws IOException, InterruptedException {
             BufferedReader in = new BufferedReader(new InputStreamReader(control.getInputStream(), StandardCharsets.UTF_8));
             PrintWriter reply = new PrintWriter(control.getOutputStream(), true, StandardCharsets.UTF_8);
@@ -429,24 +455,12 @@ final class BenchCommand implements Runnable {
                                 err.println("Start received while already running");
                                 continue;
                             }
-                            ReceiverOptions options = new ReceiverOptions();
                             try {
-                                String multicast = configure(options, config);
-                                String bad = options.validate();
-                                if (bad != null) {
-                                    throw new IllegalArgumentException(bad);
-                                }
                                 pool = new ThreadPool(1);
-                                connection = new Receiver(pool, options);
-                                String endpoint = multicast.isEmpty() ? Integer.toString(port) : multicast;
-                                options.addReaders(connection.stream, List.of(endpoint), false);
+                                connection = startReceiver(pool, config);
                             } catch (IOException | RuntimeException e) {
                                 // e.g. --tcp: the data listener wants the control port, as in spead2_bench
                                 err.println("Start failed: " + RecvCommand.describe(e));
-                                if (connection != null) {
-                                    connection.stop(true);
-                                    connection = null;
-                                }
                                 if (pool != null) {
                                     pool.close();
                                     pool = null;
