@@ -4,13 +4,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * A {@link MemoryAllocator} that reuses buffers, spead2's {@code MemoryPool}. Requests of
  * {@code lower <= size <= upper} bytes get a buffer of exactly {@code upper} bytes from a LIFO stack of free
- * buffers (a fresh one from the underlying allocator when the stack is empty); other sizes bypass the pool.
+ * buffers (a fresh one when the stack is empty); other sizes bypass the pool, to the underlying allocator.
  * A freed buffer of {@code upper} bytes goes back on the stack while it holds fewer than {@code maxFree}
  * buffers, otherwise to the underlying allocator. {@code initial} buffers are allocated up front; with
  * {@code lowWater > 0}, whenever an allocation leaves fewer than {@code lowWater} free buffers, a background
@@ -26,8 +29,19 @@ import java.util.Objects;
  * empty}. As in spead2, a request that finds the pool empty logs a warning ({@link #setWarnOnEmpty}, on by
  * default), here at most once a second (with the number of such requests since the last warning), and
  * records a JFR event {@code io.spead4j.MemoryPoolEmpty}.
+ *
+ * <p><b>Lifetime.</b> A pool on native memory ({@link MemoryAllocator#offHeap()}, the default) frees each of
+ * its buffers at once when it lets it go: a freed buffer beyond {@code maxFree}, and at {@link #close()} every
+ * free buffer and every buffer given back afterwards. Close the pool once its streams have stopped: otherwise
+ * its memory waits for the garbage collector to find the pool unreachable, which in a program that allocates
+ * little on the Java heap can take minutes, while each new stream's pool allocates its {@code initial} buffers
+ * afresh. A buffer freed this way can no longer be read (an access throws {@link IllegalStateException}); a
+ * heap not yet released keeps its buffer until its release. A pool on another allocator gives its buffers back
+ * to that allocator's {@link MemoryAllocator#free} instead.
  */
-public final class MemoryPool implements MemoryAllocator {
+public final class MemoryPool implements MemoryAllocator, AutoCloseable {
+    /** Frees the buffers of pools that became unreachable without {@link #close()}. */
+    private static final Cleaner CLEANER = Cleaner.create();
     private static final Logger LOG = LoggerFactory.getLogger(MemoryPool.class);
     /** Least time between two empty-pool warnings. */
     private static final long WARN_INTERVAL_NANOS = 1_000_000_000L;
@@ -37,8 +51,11 @@ public final class MemoryPool implements MemoryAllocator {
     private final int initial;
     private final int lowWater;
     private final MemoryAllocator underlying;
+    /** The pool's own buffers, freed at once, when it is on native memory; else null (from {@code underlying}). */
+    private final PoolBuffers own;
     private final ArrayDeque<MemorySegment> free = new ArrayDeque<>();
     private boolean refilling;
+    private boolean closed;
     // monitoring counters, guarded by free's lock
     private long allocations;
     private long refills;
@@ -72,7 +89,9 @@ public final class MemoryPool implements MemoryAllocator {
      * @param maxFree most free buffers kept, at least 0
      * @param initial buffers allocated up front, {@code 0 <= initial <= maxFree}
      * @param lowWater refill threshold, {@code 0 <= lowWater <= initial} (0: no refill)
-     * @param underlying where buffers come from
+     * @param underlying where buffers come from: {@link MemoryAllocator#offHeap()} for native buffers freed at
+     *     once when the pool lets them go (see the class description), any other allocator for buffers given back
+     *     to its {@link MemoryAllocator#free}; requests the pool does not serve go to it in either case
      * @throws IllegalArgumentException on inconsistent arguments
      */
     public MemoryPool(long lower, long upper, int maxFree, int initial, int lowWater, MemoryAllocator underlying) {
@@ -93,42 +112,69 @@ public final class MemoryPool implements MemoryAllocator {
         this.initial = initial;
         this.lowWater = lowWater;
         this.underlying = Objects.requireNonNull(underlying, "underlying");
+        this.own = underlying == MemoryAllocator.offHeap() ? new PoolBuffers() : null;
+        if (own != null) {
+            CLEANER.register(this, own);
+        }
         for (int i = 0; i < initial; i++) {
-            free.push(underlying.allocate(upper));
+            free.push(newBuffer());
         }
         allocations = initial;
     }
 
+    /** A new buffer of the pool's size. */
+    private MemorySegment newBuffer() {
+        return own != null ? own.allocate(upper) : underlying.allocate(upper);
+    }
+
+    /** Lets a buffer go: freed at once if it is one of the pool's own, else given to the underlying allocator. */
+    private void letGo(MemorySegment segment) {
+        if (own == null || !own.free(segment)) {
+            underlying.free(segment);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException if the pool is {@linkplain #close() closed}
+     */
     @Override
     public MemorySegment allocate(long size) {
-        if (size < lower || size > upper) {
-            return underlying.allocate(size);
-        }
-        MemorySegment segment;
+        boolean bypass = size < lower || size > upper;
+        MemorySegment segment = null;
         boolean refill = false;
         long warnCount = 0;
         synchronized (free) {
-            segment = free.pollFirst();
-            if (lowWater > 0 && free.size() < lowWater && !refilling) {
-                refilling = true;
-                refill = true;
-                refills++;
+            if (closed) {
+                throw new IllegalStateException("the memory pool is closed");
             }
-            if (segment == null) {
-                emptyCount++;
-                allocations++;
-                if (warnOnEmpty) {
-                    emptySinceWarn++;
-                    long now = System.nanoTime();
-                    if (!warnedOnce || now - lastWarnNanos >= WARN_INTERVAL_NANOS) {
-                        warnedOnce = true;
-                        lastWarnNanos = now;
-                        warnCount = emptySinceWarn;
-                        emptySinceWarn = 0;
-                        warnings++;
+            if (!bypass) {
+                segment = free.pollFirst();
+                if (lowWater > 0 && free.size() < lowWater && !refilling) {
+                    refilling = true;
+                    refill = true;
+                    refills++;
+                }
+                if (segment == null) {
+                    emptyCount++;
+                    allocations++;
+                    if (warnOnEmpty) {
+                        emptySinceWarn++;
+                        long now = System.nanoTime();
+                        if (!warnedOnce || now - lastWarnNanos >= WARN_INTERVAL_NANOS) {
+                            warnedOnce = true;
+                            lastWarnNanos = now;
+                            warnCount = emptySinceWarn;
+                            emptySinceWarn = 0;
+                            warnings++;
+                        }
                     }
                 }
             }
+        }
+        if (bypass) {
+            return underlying.allocate(size);
         }
         if (refill) {
             Thread.ofVirtual().name("spead4j-memory-pool-refill").start(this::refill);
@@ -141,7 +187,7 @@ public final class MemoryPool implements MemoryAllocator {
                     size, warnCount, warnCount == 1 ? "" : "s");
         }
         MemoryPoolEvents.empty(this, size, upper);
-        return underlying.allocate(upper);
+        return newBuffer();
     }
 
     /**
@@ -194,21 +240,21 @@ public final class MemoryPool implements MemoryAllocator {
         try {
             while (true) {
                 synchronized (free) {
-                    if (free.size() >= initial) {
+                    if (closed || free.size() >= initial) {
                         return;
                     }
                 }
-                MemorySegment segment = underlying.allocate(upper);
+                MemorySegment segment = newBuffer();
                 boolean kept = false;
                 synchronized (free) {
                     allocations++;
-                    if (free.size() < maxFree) {
+                    if (!closed && free.size() < maxFree) {
                         free.push(segment);
                         kept = true;
                     }
                 }
                 if (!kept) {
-                    underlying.free(segment); // heaps freed meanwhile filled the pool: give this one back
+                    letGo(segment); // heaps freed meanwhile filled the pool (or it was closed): let this one go
                     return;
                 }
             }
@@ -223,13 +269,43 @@ public final class MemoryPool implements MemoryAllocator {
     public void free(MemorySegment segment) {
         if (segment.byteSize() == upper) {
             synchronized (free) {
-                if (free.size() < maxFree) {
+                if (!closed && free.size() < maxFree) {
                     free.push(segment);
                     return;
                 }
             }
         }
-        underlying.free(segment);
+        letGo(segment);
+    }
+
+    /**
+     * Closes the pool: its free buffers are let go now, buffers given back later are let go at once, and
+     * {@link #allocate} throws from now on. On native memory (the default) "let go" means freed (see the class
+     * description); on another allocator, given to its {@link MemoryAllocator#free}. Buffers of heaps not yet
+     * released stay valid until their release. Idempotent. Close a pool only once the streams using it have
+     * stopped.
+     */
+    @Override
+    public void close() {
+        List<MemorySegment> buffers;
+        synchronized (free) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            buffers = new ArrayList<>(free);
+            free.clear();
+        }
+        for (MemorySegment segment : buffers) {
+            letGo(segment);
+        }
+    }
+
+    /** {@return whether {@link #close()} was called} */
+    public boolean isClosed() {
+        synchronized (free) {
+            return closed;
+        }
     }
 
     /** {@return the number of free buffers in the pool} */

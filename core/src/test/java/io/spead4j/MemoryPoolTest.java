@@ -187,6 +187,72 @@ class MemoryPoolTest {
     }
 
     @Test
+    void aNativePoolFreesABufferBeyondMaxFreeAtOnce() {
+        MemoryPool pool = new MemoryPool(100, 4096, 1, 0);
+        MemorySegment kept = pool.allocate(4096);
+        MemorySegment excess = pool.allocate(4096);
+        pool.free(kept);
+        pool.free(excess);
+        assertThat(kept.scope().isAlive()).as("kept on the stack").isTrue();
+        assertThat(excess.scope().isAlive()).as("beyond maxFree: freed, not left to the garbage collector").isFalse();
+        assertThatThrownBy(() -> excess.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(pool.allocate(4096)).isSameAs(kept);
+    }
+
+    @Test
+    void closeFreesTheFreeBuffersNowAndEachBufferGivenBackLater() {
+        MemoryPool pool = new MemoryPool(100, 4096, 4, 3);
+        MemorySegment a = pool.allocate(4096);
+        MemorySegment b = pool.allocate(4096);
+        MemorySegment held = pool.allocate(4096);
+        pool.free(a);
+        pool.free(b);
+        assertThat(pool.isClosed()).isFalse();
+        pool.close();
+        assertThat(pool.isClosed()).isTrue();
+        assertThat(pool.freeCount()).isZero();
+        assertThat(a.scope().isAlive()).isFalse();
+        assertThat(b.scope().isAlive()).isFalse();
+        held.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 4095, (byte) 7);
+        assertThat(held.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 4095))
+                .as("a buffer a heap still holds stays valid until it is given back").isEqualTo((byte) 7);
+        pool.free(held);
+        assertThat(held.scope().isAlive()).isFalse();
+        assertThat(pool.freeCount()).isZero();
+        pool.close(); // idempotent
+        assertThatThrownBy(() -> pool.allocate(4096)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> pool.allocate(10)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void closeGivesTheFreeBuffersOfAnotherAllocatorBackToIt() {
+        Counting underlying = new Counting();
+        MemoryPool pool = new MemoryPool(100, 200, 4, 2, 0, underlying);
+        MemorySegment held = pool.allocate(150);
+        pool.close();
+        assertThat(underlying.frees.get()).as("the one free buffer").isEqualTo(1);
+        pool.free(held);
+        assertThat(underlying.frees.get()).isEqualTo(2);
+        assertThat(held.scope().isAlive()).as("plain memory: the allocator decides").isTrue();
+    }
+
+    @Test
+    void poolBuffersReleaseWhatIsLeftWhenTheirPoolIsCollected() {
+        PoolBuffers buffers = new PoolBuffers();
+        MemorySegment first = buffers.allocate(1024);
+        MemorySegment second = buffers.allocate(64);
+        assertThat(buffers.live()).isEqualTo(2);
+        assertThat(buffers.free(first)).isTrue();
+        assertThat(buffers.free(first)).as("already freed").isFalse();
+        assertThat(buffers.free(MemoryAllocator.offHeap().allocate(64))).as("not one of them").isFalse();
+        buffers.run(); // what the pool's cleaner runs
+        assertThat(second.scope().isAlive()).isFalse();
+        assertThat(buffers.live()).isZero();
+    }
+
+    @Test
     void argumentsAreValidated() {
         assertThatThrownBy(() -> new MemoryPool(10, 5, 1, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new MemoryPool(-1, 5, 1, 0)).isInstanceOf(IllegalArgumentException.class);

@@ -141,9 +141,12 @@ final class BenchCommand implements Runnable {
         final StreamBase stream;
         private final Thread consumer;
         private final AtomicLong ringHeaps = new AtomicLong();
+        /** The stream's memory pool, closed once the stream has stopped; null without one. */
+        private final MemoryPool memoryPool;
 
         Receiver(ThreadPool pool, ReceiverOptions options) {
             StreamConfig config = options.streamConfig();
+            memoryPool = config.memoryAllocator() instanceof MemoryPool p ? p : null;
             if (options.ring) {
                 io.spead4j.recv.Stream ring = new io.spead4j.recv.Stream(pool, config, options.ringConfig());
                 stream = ring;
@@ -161,17 +164,28 @@ final class BenchCommand implements Runnable {
             }
         }
 
-        /** Waits for the end (stopping first if {@code force}) and returns the heaps counted. */
+        /**
+         * Waits for the end (stopping first if {@code force}) and returns the heaps counted. Then closes the memory
+         * pool, which frees its buffers now: an agent makes a stream and a pool for every run (as spead2_bench
+         * does), and without the close each run's pool memory (8 buffers of the heap size by default) would wait
+         * for a garbage collection, which a receiving agent, allocating little on the Java heap, hardly has.
+         */
         long stop(boolean force) throws InterruptedException {
             if (force && !stream.awaitStopped(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
                 stream.stop();
             }
-            if (consumer != null) {
-                consumer.join();
-                return ringHeaps.get();
+            try {
+                if (consumer != null) {
+                    consumer.join();
+                    return ringHeaps.get();
+                }
+                stream.awaitStopped();
+                return ((CountingStream) stream).heaps();
+            } finally {
+                if (memoryPool != null && stream.isStopped()) {
+                    memoryPool.close();
+                }
             }
-            stream.awaitStopped();
-            return ((CountingStream) stream).heaps();
         }
     }
 
@@ -898,15 +912,17 @@ final class BenchCommand implements Runnable {
                 throws IOException, InterruptedException {
             Flavour flavour = new Flavour(addrBits, receiver.pyspead ? BugCompat.PYSPEAD_0_5_2 : 0);
             // native memory, as spead2_bench's plain buffer: the UDP writer then gathers the payload straight
-            // from it into sendmmsg (zero copy); a Java array would be copied into each packet first
-            MemorySegment data = Arena.ofAuto().allocate(common.heapSize, 64);
+            // from it into sendmmsg (zero copy); a Java array would be copied into each packet first. Freed when
+            // the run ends (the stream is closed by then), not at some later garbage collection
+            Arena payloadArena = Arena.ofShared();
+            MemorySegment data = payloadArena.allocate(common.heapSize, 64);
             io.spead4j.send.Heap heap = new io.spead4j.send.Heap(flavour).addItem(ITEM_ID, data, false);
             io.spead4j.send.Heap end = new io.spead4j.send.Heap(flavour).addEnd();
             io.spead4j.send.StreamConfig config = new io.spead4j.send.StreamConfig(receiver.maxPacketSize(),
                     rate, burst, maxHeaps, burstRateRatio, rateMethod);
             // timed as spead2_bench times it: from before the stream is made to the last heap's completion,
             // without the thread pool's start or the stream's and pool's shutdown
-            try (ThreadPool pool = new ThreadPool(1)) {
+            try (payloadArena; ThreadPool pool = new ThreadPool(1)) {
                 long start = System.nanoTime();
                 try (io.spead4j.send.Stream stream = receiver.tcp
                         ? Network.tcpSender(pool, dataEndpoint, config,

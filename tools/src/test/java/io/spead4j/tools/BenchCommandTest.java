@@ -1,5 +1,7 @@
 package io.spead4j.tools;
 
+import io.spead4j.MemoryPool;
+import io.spead4j.ThreadPool;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -80,6 +82,22 @@ class BenchCommandTest {
         assertThat(options.concurrentHeaps).isEqualTo(8);
         assertThat(options.memPool).isTrue();
         assertThat(options.memUpper).isEqualTo(4195328);
+    }
+
+    @Test
+    void theAgentsReceiverClosesItsMemoryPoolOnceItsStreamHasStopped() throws Exception {
+        ReceiverOptions options = new ReceiverOptions();
+        BenchCommand.Agent.configure(options, List.of("mem-pool = 1", "mem-lower = 4096", "mem-upper = 5120",
+                "mem-initial = 2", "mem-max-free = 4"));
+        try (ThreadPool pool = new ThreadPool(1)) {
+            BenchCommand.Receiver receiver = new BenchCommand.Receiver(pool, options);
+            MemoryPool memory = (MemoryPool) receiver.stream.config().memoryAllocator();
+            assertThat(memory.isClosed()).isFalse();
+            assertThat(receiver.stop(true)).isZero();
+            assertThat(receiver.stream.isStopped()).isTrue();
+            assertThat(memory.isClosed()).as("its buffers freed now, not at some later garbage collection").isTrue();
+            assertThat(memory.freeCount()).isZero();
+        }
     }
 
     @Test
