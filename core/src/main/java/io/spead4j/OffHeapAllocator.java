@@ -11,8 +11,8 @@ import java.lang.foreign.MemorySegment;
  */
 final class OffHeapAllocator implements MemoryAllocator {
     static final OffHeapAllocator INSTANCE = new OffHeapAllocator();
-    /** Alignment of every buffer: a cache line, so payload copies start aligned. */
-    private static final long ALIGNMENT = 64;
+    /** Alignment of every buffer (a pool's own ones too): a cache line, so payload copies start aligned. */
+    static final long ALIGNMENT = 64;
 
     private OffHeapAllocator() {
     }

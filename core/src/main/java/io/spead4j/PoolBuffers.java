@@ -16,9 +16,6 @@ import java.util.List;
  * {@link #run()} frees whatever is left. Thread-safe.
  */
 final class PoolBuffers implements Runnable {
-    /** Alignment of every buffer: a cache line, so payload copies start aligned. */
-    private static final long ALIGNMENT = 64;
-
     private final IdentityHashMap<MemorySegment, Arena> arenas = new IdentityHashMap<>();
 
     /**
@@ -31,7 +28,7 @@ final class PoolBuffers implements Runnable {
         Arena arena = Arena.ofShared();
         MemorySegment segment;
         try {
-            segment = arena.allocate(size, ALIGNMENT);
+            segment = arena.allocate(size, OffHeapAllocator.ALIGNMENT);
         } catch (RuntimeException | OutOfMemoryError e) {
             arena.close();
             throw e;
